@@ -1,0 +1,1 @@
+"""Thin HTTP endpoints: the only code that sees Starlette objects."""

@@ -1,0 +1,156 @@
+"""Build the ASGI app: routes, error handlers and lifespan, in one visible place."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import msgspec
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.routing import Route
+
+from ledgerport.api.docs import docs_routes
+from ledgerport.api.health import healthz, readyz
+from ledgerport.api.problem import handle_error, handle_http_exception, handle_unexpected
+from ledgerport.api.resources import data_resource
+from ledgerport.auth.users import configured_users_in_database
+from ledgerport.config import ConfigError, Settings, load_settings
+from ledgerport.errors import LedgerportError
+from ledgerport.model import builtin_registry
+from ledgerport.services import Services
+from ledgerport.store.database import Database
+from ledgerport.store.migrate import SECRET_KEY, read_meta
+
+__all__ = [
+    "CONFIG_ENV",
+    "SETTINGS_FALLBACK_ENV",
+    "NotInitialised",
+    "build_services",
+    "create_app",
+    "create_app_from_env",
+]
+
+log = logging.getLogger("ledgerport")
+
+DATA_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+CONFIG_ENV = "LEDGERPORT_CONFIG_FILE"
+"""Set by ``ledgerport serve`` so each worker process reads the same file."""
+SETTINGS_FALLBACK_ENV = "LEDGERPORT_STARTED_WITH"
+"""The validated settings ``serve`` started with, for workers restarted onto a broken file."""
+
+
+class NotInitialised(Exception):
+    """The database has no ledgerport tables yet: run ``ledgerport init``."""
+
+
+async def build_services(settings: Settings) -> Services:
+    """Connect to the database and read what every process shares from it."""
+    database = Database.connect(settings.database_url, settings.database.pool_size)
+    try:
+        async with database.read() as conn:
+            secret = await read_meta(conn, SECRET_KEY)
+            clashes = await configured_users_in_database(conn, settings.users)
+    except Exception as exc:
+        await database.dispose()
+        raise NotInitialised(
+            f"The database at {settings.database.url} is not initialised: "
+            "run `ledgerport init` first."
+        ) from exc
+    if secret is None:
+        await database.dispose()
+        raise NotInitialised("The database has no secret key: run `ledgerport init`.")
+    if clashes:
+        await database.dispose()
+        raise ConfigError(
+            f"users: {', '.join(clashes)} defined both in the settings file and in the "
+            "database; remove one of them"
+        )
+    return Services(
+        settings=settings, database=database, registry=builtin_registry(), secret_key=secret
+    )
+
+
+def create_app(settings: Settings, config_path: Path | None = None) -> Starlette:
+    """The app for ``settings``; services are built when the server starts it.
+
+    With ``config_path``, SIGHUP re-reads that file (a bad file is refused, the old kept).
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        services = await build_services(settings)
+        app.state.services = services
+        _install_reload(services, config_path)
+        try:
+            yield
+        finally:
+            await services.database.dispose()
+
+    routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/api/{path:path}", data_resource, methods=DATA_METHODS),
+        *docs_routes(),
+    ]
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={
+            LedgerportError: handle_error,
+            HTTPException: handle_http_exception,
+            Exception: handle_unexpected,
+        },
+    )
+
+
+def _install_reload(services: Services, config_path: Path | None) -> None:
+    """SIGHUP re-reads the settings file; a bad file is refused and the old one kept."""
+    pending: set[asyncio.Task[None]] = set()
+
+    async def reload() -> None:
+        try:
+            settings = load_settings(config_path)
+            async with services.database.read() as conn:
+                clashes = await configured_users_in_database(conn, settings.users)
+            if clashes:
+                raise ConfigError(f"users: {', '.join(clashes)} also in the database")
+        except ConfigError as exc:
+            log.error("configuration reload refused, keeping the old one: %s", exc)
+            return
+        services.use_settings(settings)
+        log.info("configuration reloaded")
+
+    def on_hangup() -> None:
+        task = asyncio.get_running_loop().create_task(reload())
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+
+    # Not in the main thread (tests) or on a platform without signals: no reload.
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, on_hangup)
+
+
+def create_app_from_env() -> Starlette:
+    """Factory for ``uvicorn --factory`` workers: the file named by LEDGERPORT_CONFIG_FILE.
+
+    uvicorn's supervisor answers SIGHUP by restarting its workers, which read the file anew;
+    a worker that finds the file broken keeps the settings the server started with.
+    """
+    value = os.environ.get(CONFIG_ENV)
+    path = Path(value) if value else None
+    try:
+        settings = load_settings(path)
+    except ConfigError as exc:
+        fallback = os.environ.get(SETTINGS_FALLBACK_ENV)
+        if fallback is None:
+            raise
+        log.error("configuration refused, keeping the one the server started with: %s", exc)
+        settings = msgspec.json.decode(fallback, type=Settings)
+    return create_app(settings, path)

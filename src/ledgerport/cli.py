@@ -1,0 +1,131 @@
+"""The ``ledgerport`` command: init, serve, users."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ledgerport.app import NotInitialised, build_services
+from ledgerport.auth.passwords import hash_password
+from ledgerport.config import ConfigError, Settings, load_settings
+from ledgerport.model import builtin_registry
+from ledgerport.query.tables import Tables
+from ledgerport.server import ServeOptions, serve
+from ledgerport.store.database import Database
+from ledgerport.store.migrate import migrate
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    help="ledgerport: a self-hosted integration API for ERP data.", no_args_is_help=True
+)
+users_app = typer.Typer(help="Manage API users.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+console = Console(soft_wrap=True)
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", "-c", help="Settings file (default ./ledgerport.toml).")
+]
+
+
+def _settings(config: Path | None) -> Settings:
+    try:
+        return load_settings(config)
+    except ConfigError as exc:
+        console.print(f"[red]configuration refused:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def init(
+    config: ConfigOption = None,
+    demo: Annotated[bool, typer.Option(help="Add companies 9999 and 1000 with demo data.")] = False,
+) -> None:
+    """Create or migrate the database; with --demo, load demo companies and a demo user."""
+    settings = _settings(config)
+    asyncio.run(_init(settings, demo))
+
+
+async def _init(settings: Settings, demo: bool) -> None:
+    database = Database.connect(settings.database_url, settings.database.pool_size)
+    try:
+        changes = await migrate(database, Tables.build(builtin_registry()))
+        for line in changes:
+            console.print(f"  {line}")
+        console.print(
+            f"[green]database ready[/green] at {settings.database.url}"
+            f" ({len(changes)} change{'s' if len(changes) != 1 else ''})"
+        )
+        if demo:
+            from ledgerport.domain.demo import load_demo
+
+            report = await load_demo(settings, database)
+            for line in report:
+                console.print(line)
+    finally:
+        await database.dispose()
+
+
+@app.command("serve")
+def serve_command(
+    config: ConfigOption = None,
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8443).")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    insecure_http: Annotated[
+        bool, typer.Option("--insecure-http", help="Serve plain HTTP instead of HTTPS.")
+    ] = False,
+) -> None:
+    """Serve the API over HTTPS (a self-signed localhost certificate when none is set)."""
+    settings = _settings(config)
+    asyncio.run(_preflight(settings))
+    options = ServeOptions(
+        host=host or settings.server.host,
+        port=port or settings.server.port,
+        workers=workers,
+        insecure_http=insecure_http,
+        config_path=config.resolve() if config else None,
+    )
+    scheme = "http" if insecure_http else "https"
+    shown = "localhost" if options.host in ("127.0.0.1", "0.0.0.0") else options.host  # noqa: S104
+    console.print(
+        f"ledgerport on [bold]{scheme}://{shown}:{options.port}[/bold]"
+        f" — Swagger UI at {scheme}://{shown}:{options.port}/swagger"
+    )
+    serve(settings, options)
+
+
+async def _preflight(settings: Settings) -> None:
+    """Refuse to start with a clear message rather than a failing worker's traceback."""
+    try:
+        services = await build_services(settings)
+    except (NotInitialised, ConfigError) as exc:
+        console.print(f"[red]cannot serve:[/red] {exc}")
+        raise typer.Exit(2) from None
+    await services.database.dispose()
+
+
+@users_app.command("hash-password")
+def hash_password_command(
+    password: Annotated[
+        str | None, typer.Option(help="The password (asked for when not given).")
+    ] = None,
+) -> None:
+    """Print an argon2 hash to put in a [[users]] password_hash."""
+    if password is None:
+        password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline()
+        password = password.rstrip("\n")
+    if not password:
+        console.print("[red]an empty password is not allowed[/red]")
+        raise typer.Exit(2)
+    print(hash_password(password))
+
+
+def main() -> None:
+    app()

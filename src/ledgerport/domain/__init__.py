@@ -1,0 +1,1 @@
+"""Business rules that run between plan and store, inside the transaction."""

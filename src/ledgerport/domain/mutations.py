@@ -1,0 +1,193 @@
+"""Create, update and delete: the business rules of a write, inside its transaction.
+
+Order of a create: assign the key → fill defaults and timestamps → check references →
+insert → record the change. Updates and deletes lock the row, check ``If-Match``, and
+keep references whole (restrict or cascade).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+
+from ledgerport.domain.context import Stored, WorkContext
+from ledgerport.domain.numbering import assign_key
+from ledgerport.domain.references import (
+    cascade_children,
+    check_targets_exist,
+    check_unreferenced,
+)
+from ledgerport.errors import (
+    Conflict,
+    DuplicateKey,
+    FieldError,
+    MissingReference,
+    NotFound,
+    PreconditionFailed,
+    StillReferenced,
+    ValidationFailed,
+)
+from ledgerport.model import Entity, Scope
+from ledgerport.plan.plan import Create, Delete, Update, Values
+from ledgerport.query.statements import (
+    delete_rows,
+    insert_row,
+    key_condition,
+    match_condition,
+    select_one,
+    select_where,
+    update_row,
+)
+from ledgerport.store.integrity import Violation, classify
+from ledgerport.store.rows import stored
+
+__all__ = ["create", "delete", "ensure_company", "update"]
+
+
+async def ensure_company(ctx: WorkContext, company_no: int | None) -> None:
+    """Writes to company data need the company to exist (reads just find nothing)."""
+    if company_no is None:
+        return
+    companies = ctx.registry.entity(Scope.SYS, "companies")
+    found = await ctx.conn.execute(select_one(ctx.tables, companies, None, (company_no,)))
+    if found.first() is None:
+        raise NotFound(f"Company {company_no} does not exist.")
+
+
+KEY_ATTEMPTS = 5
+"""Tries at an assigned key when concurrent creates took the same next number."""
+
+
+async def create(ctx: WorkContext, plan: Create) -> Stored:
+    entity = plan.entity
+    await ensure_company(ctx, plan.company_no)
+    given = dict(plan.values)
+    for field in entity.fields:
+        if field.name not in given and field.default is not None:
+            given[field.name] = field.default
+    given["createdDateTime"] = ctx.now
+    given["lastModifiedDateTime"] = ctx.now
+    await check_targets_exist(ctx, entity, plan.company_no, given)
+    for attempt in range(1, KEY_ATTEMPTS + 1):
+        values = await assign_key(ctx, entity, plan.company_no, given)
+        statement = insert_row(ctx.tables, entity, plan.company_no, values)
+        try:
+            async with ctx.conn.begin_nested():
+                row = (await ctx.conn.execute(statement)).one()
+            break
+        except IntegrityError as exc:
+            assigned = values.keys() != given.keys()
+            if assigned and attempt < KEY_ATTEMPTS and classify(exc) is Violation.UNIQUE:
+                continue
+            raise _write_conflict(exc, entity, values) from exc
+    result = stored(entity, row)
+    ctx.record(result, plan.company_no, "created", _visible(result.values))
+    return result
+
+
+async def update(ctx: WorkContext, plan: Update) -> Stored:
+    entity = plan.entity
+    current = await _locked(ctx, entity, plan.company_no, plan.key)
+    _check_precondition(current, plan.if_match)
+    _check_echoed(current, plan.echoed)
+    changed = {k: v for k, v in plan.values.items() if current.values.get(k) != v}
+    if not changed:
+        return current
+    await check_targets_exist(ctx, entity, plan.company_no, changed)
+    await check_unreferenced(ctx, entity, plan.company_no, current.values, set(changed))
+    changed["lastModifiedDateTime"] = ctx.now
+    statement = update_row(ctx.tables, entity, plan.company_no, plan.key, changed)
+    try:
+        async with ctx.conn.begin_nested():
+            row = (await ctx.conn.execute(statement)).one()
+    except IntegrityError as exc:
+        raise _write_conflict(exc, entity, changed) from exc
+    result = stored(entity, row)
+    del changed["lastModifiedDateTime"]
+    ctx.record(result, plan.company_no, "updated", changed)
+    return result
+
+
+async def delete(ctx: WorkContext, plan: Delete) -> None:
+    entity = plan.entity
+    current = await _locked(ctx, entity, plan.company_no, plan.key)
+    _check_precondition(current, plan.if_match)
+    await _delete_stored(ctx, current, plan.company_no)
+
+
+async def _delete_stored(ctx: WorkContext, current: Stored, company_no: int | None) -> None:
+    entity = current.entity
+    await check_unreferenced(ctx, entity, company_no, current.values)
+    for child, reference in cascade_children(ctx, entity):
+        link = {
+            own: current.values[theirs]
+            for own, theirs in zip(reference.fields, reference.target_fields, strict=True)
+        }
+        table = ctx.tables.of(child)
+        condition = match_condition(table, child, company_no, link)
+        rows = await ctx.conn.execute(select_where(ctx.tables, child, condition))
+        for row in rows.all():
+            await _delete_stored(ctx, stored(child, row), company_no)
+    table = ctx.tables.of(entity)
+    try:
+        async with ctx.conn.begin_nested():
+            condition = key_condition(table, entity, company_no, list(current.key.values()))
+            await ctx.conn.execute(delete_rows(table, condition))
+    except IntegrityError as exc:
+        raise StillReferenced(
+            f"Other data still refers to this {entity.title.lower()}; delete that first."
+        ) from exc
+    ctx.record(current, company_no, "deleted", None)
+
+
+async def _locked(
+    ctx: WorkContext, entity: Entity, company_no: int | None, key: tuple[object, ...]
+) -> Stored:
+    statement = select_one(ctx.tables, entity, company_no, key, for_update=True)
+    row = (await ctx.conn.execute(statement)).first()
+    if row is None:
+        raise NotFound(_not_found(entity, key))
+    return stored(entity, row)
+
+
+def _not_found(entity: Entity, key: tuple[object, ...]) -> str:
+    shown = ", ".join(f"{n} {v}" for n, v in zip(entity.key, key, strict=True))
+    return f"There is no {entity.title.lower()} with {shown}."
+
+
+def _check_precondition(current: Stored, if_match: tuple[str, ...] | None) -> None:
+    """RFC 9110 §13.1.1: strong comparison; ``*`` matches any current entity."""
+    if if_match is None or "*" in if_match or current.etag in if_match:
+        return
+    raise PreconditionFailed(
+        f"The {current.entity.title.lower()} has changed since you read it "
+        f"(its ETag is now {current.etag}); read it again and retry.",
+        headers={"ETag": current.etag},
+    )
+
+
+def _check_echoed(current: Stored, echoed: Values) -> None:
+    errors = [
+        FieldError(name, "is read-only (set by the server); send it unchanged or leave it out")
+        for name, value in echoed.items()
+        if current.values.get(name) != value
+    ]
+    if errors:
+        raise ValidationFailed("Read-only fields cannot be changed.", errors=errors)
+
+
+def _visible(values: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in values.items() if k not in ("createdDateTime", "lastModifiedDateTime")}
+
+
+def _write_conflict(exc: IntegrityError, entity: Entity, values: dict[str, object]) -> Exception:
+    kind = classify(exc)
+    if kind is Violation.UNIQUE:
+        taken = [f.name for f in entity.fields if f.unique and values.get(f.name) is not None]
+        shown = ", ".join(f"{n} {values.get(n)}" for n in (*entity.key, *taken))
+        return DuplicateKey(
+            f"A {entity.title.lower()} with {shown} already exists.",
+            errors=[FieldError(n, "is already taken") for n in (*entity.key, *taken)],
+        )
+    if kind is Violation.FOREIGN_KEY:
+        return MissingReference(f"The {entity.title.lower()} refers to something that is gone.")
+    return Conflict(f"The {entity.title.lower()} conflicts with stored data.")

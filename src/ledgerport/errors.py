@@ -1,0 +1,263 @@
+"""The one error tree of ledgerport.
+
+Every failure a client can cause is one of these classes; the API renders them as
+RFC 9457 ``application/problem+json`` in exactly one place (``api/problem.py``).
+Codes are stable and grouped by the pipeline stage that raises them, as in PostgREST::
+
+    LedgerportError
+    ├── RequestError            LP1xx  HTTP → intent (no database involved)
+    │   ├── MalformedBody       LP101  body is not valid JSON / not an object
+    │   ├── UnsupportedMediaType LP102
+    │   ├── BodyTooLarge        LP103
+    │   ├── BadPath             LP104  company number, key segments
+    │   ├── BadQueryOption      LP105  $top, $skip, unknown options
+    │   └── BadHeader           LP106
+    ├── PlanError               LP2xx  intent + data model → plan
+    │   ├── UnknownResource     LP201
+    │   ├── NotFound            LP202
+    │   ├── ValidationFailed    LP203  (with ``errors``: one per field)
+    │   ├── MethodNotAllowed    LP205
+    │   └── UnknownAction       LP206
+    ├── AuthError               LP3xx
+    │   ├── Unauthenticated     LP301
+    │   ├── Forbidden           LP302
+    │   ├── CompanyForbidden    LP303
+    │   └── RateLimited         LP304
+    ├── StoreError              LP4xx  the transaction
+    │   ├── DuplicateKey        LP401
+    │   ├── MissingReference    LP402
+    │   ├── StillReferenced     LP403
+    │   ├── PreconditionFailed  LP404
+    │   ├── DatabaseBusy        LP405
+    │   └── Conflict            LP406
+    └── InternalError           LP500
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "AuthError",
+    "BadHeader",
+    "BadPath",
+    "BadQueryOption",
+    "BodyTooLarge",
+    "CompanyForbidden",
+    "Conflict",
+    "DatabaseBusy",
+    "DuplicateKey",
+    "FieldError",
+    "Forbidden",
+    "InternalError",
+    "LedgerportError",
+    "MalformedBody",
+    "MethodNotAllowed",
+    "MissingReference",
+    "NotFound",
+    "PlanError",
+    "PreconditionFailed",
+    "RateLimited",
+    "RequestError",
+    "StillReferenced",
+    "StoreError",
+    "Unauthenticated",
+    "UnknownAction",
+    "UnknownResource",
+    "UnsupportedMediaType",
+    "ValidationFailed",
+    "all_error_classes",
+]
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One field at fault in a validation error."""
+
+    field: str
+    """The JSON name (``lines[2].quantity`` for nested values)."""
+    message: str
+    """What is wrong, in words a client developer can act on."""
+
+
+class LedgerportError(Exception):
+    """Base of every error a client can see. Subclasses fix ``status``, ``code`` and ``title``."""
+
+    status: int = 500
+    code: str = "LP500"
+    title: str = "Internal error"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: Sequence[FieldError] = (),
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = tuple(errors)
+        self.headers: dict[str, str] = dict(headers or {})
+
+    @property
+    def type_uri(self) -> str:
+        return f"https://ledgerport.dev/problems/{self.code}"
+
+
+class RequestError(LedgerportError):
+    status = 400
+    code = "LP100"
+    title = "Bad request"
+
+
+class MalformedBody(RequestError):
+    code = "LP101"
+    title = "Malformed request body"
+
+
+class UnsupportedMediaType(RequestError):
+    status = 415
+    code = "LP102"
+    title = "Unsupported media type"
+
+
+class BodyTooLarge(RequestError):
+    status = 413
+    code = "LP103"
+    title = "Request body too large"
+
+
+class BadPath(RequestError):
+    code = "LP104"
+    title = "Bad path"
+
+
+class BadQueryOption(RequestError):
+    code = "LP105"
+    title = "Bad query option"
+
+
+class BadHeader(RequestError):
+    code = "LP106"
+    title = "Bad header"
+
+
+class PlanError(LedgerportError):
+    status = 400
+    code = "LP200"
+    title = "Request does not fit the data model"
+
+
+class UnknownResource(PlanError):
+    status = 404
+    code = "LP201"
+    title = "Unknown resource"
+
+
+class NotFound(PlanError):
+    status = 404
+    code = "LP202"
+    title = "Not found"
+
+
+class ValidationFailed(PlanError):
+    status = 400
+    code = "LP203"
+    title = "Validation failed"
+
+
+class MethodNotAllowed(PlanError):
+    status = 405
+    code = "LP205"
+    title = "Method not allowed"
+
+
+class UnknownAction(PlanError):
+    status = 404
+    code = "LP206"
+    title = "Unknown action"
+
+
+class AuthError(LedgerportError):
+    status = 401
+    code = "LP300"
+    title = "Authentication error"
+
+
+class Unauthenticated(AuthError):
+    status = 401
+    code = "LP301"
+    title = "Authentication required"
+
+
+class Forbidden(AuthError):
+    status = 403
+    code = "LP302"
+    title = "Forbidden"
+
+
+class CompanyForbidden(AuthError):
+    status = 403
+    code = "LP303"
+    title = "No access to this company"
+
+
+class RateLimited(AuthError):
+    status = 429
+    code = "LP304"
+    title = "Too many requests"
+
+
+class StoreError(LedgerportError):
+    status = 409
+    code = "LP400"
+    title = "Conflict"
+
+
+class DuplicateKey(StoreError):
+    code = "LP401"
+    title = "Duplicate key"
+
+
+class MissingReference(StoreError):
+    status = 422
+    code = "LP402"
+    title = "Referenced entity does not exist"
+
+
+class StillReferenced(StoreError):
+    code = "LP403"
+    title = "Entity is still referenced"
+
+
+class PreconditionFailed(StoreError):
+    status = 412
+    code = "LP404"
+    title = "Precondition failed"
+
+
+class DatabaseBusy(StoreError):
+    status = 503
+    code = "LP405"
+    title = "Database busy"
+
+
+class Conflict(StoreError):
+    code = "LP406"
+    title = "Conflict"
+
+
+class InternalError(LedgerportError):
+    """Never raised for bad input; rendered without internals."""
+
+
+def all_error_classes() -> tuple[type[LedgerportError], ...]:
+    """Every error class with its own code, base classes first."""
+    seen: list[type[LedgerportError]] = []
+    stack: list[type[LedgerportError]] = [LedgerportError]
+    while stack:
+        cls = stack.pop(0)
+        seen.append(cls)
+        stack.extend(cls.__subclasses__())
+    return tuple(seen)

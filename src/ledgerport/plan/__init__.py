@@ -1,0 +1,1 @@
+"""Intent + data model + principal → a checked plan (no SQL)."""

@@ -1,0 +1,165 @@
+"""Plans → parameterised SQLAlchemy Core statements. Builds SQL; runs none of it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Delete,
+    Insert,
+    Select,
+    Table,
+    Update,
+    and_,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    update,
+)
+
+from ledgerport.model import Entity, Scope
+from ledgerport.plan.plan import ReadList
+from ledgerport.query.tables import COMPANY_COLUMN, VERSION_COLUMN, Tables
+
+AnySelect = Select[*tuple[Any, ...]]
+"""A SELECT of any columns."""
+
+__all__ = [
+    "AnySelect",
+    "delete_rows",
+    "entity_columns",
+    "exists_where",
+    "fields_condition",
+    "insert_row",
+    "key_condition",
+    "match_condition",
+    "next_number",
+    "select_list",
+    "select_one",
+    "select_where",
+    "update_row",
+]
+
+
+def entity_columns(table: Table, entity: Entity) -> list[ColumnElement[object]]:
+    """Every field labelled with its JSON name, plus the row version."""
+    return [table.c[f.column].label(f.name) for f in entity.fields] + [
+        table.c[VERSION_COLUMN].label(VERSION_COLUMN)
+    ]
+
+
+def match_condition(
+    table: Table, entity: Entity, company_no: int | None, values: Mapping[str, object]
+) -> ColumnElement[bool]:
+    """``company_no = :c AND field = :v ...`` for the given field values."""
+    fields = fields_condition(table, entity, values)
+    if entity.scope is Scope.COMPANY:
+        return and_(table.c[COMPANY_COLUMN] == company_no, fields)
+    return fields
+
+
+def fields_condition(
+    table: Table, entity: Entity, values: Mapping[str, object]
+) -> ColumnElement[bool]:
+    """``field = :v AND ...`` in every company (for references from company data to sys data)."""
+    return and_(
+        true(), *(table.c[entity.by_name[name].column] == value for name, value in values.items())
+    )
+
+
+def key_condition(
+    table: Table, entity: Entity, company_no: int | None, key: Sequence[object]
+) -> ColumnElement[bool]:
+    return match_condition(table, entity, company_no, dict(zip(entity.key, key, strict=True)))
+
+
+def select_list(tables: Tables, plan: ReadList) -> AnySelect:
+    """One page in key order; one row more than the page, to know whether more follow."""
+    table = tables.of(plan.entity)
+    statement = select(*entity_columns(table, plan.entity))
+    if plan.entity.scope is Scope.COMPANY:
+        statement = statement.where(table.c[COMPANY_COLUMN] == plan.company_no)
+    order = [table.c[f.column].asc() for f in plan.entity.key_fields]
+    return statement.order_by(*order).limit(plan.limit + 1).offset(plan.offset)
+
+
+def select_where(tables: Tables, entity: Entity, condition: ColumnElement[bool]) -> AnySelect:
+    table = tables.of(entity)
+    return select(*entity_columns(table, entity)).where(condition)
+
+
+def select_one(
+    tables: Tables,
+    entity: Entity,
+    company_no: int | None,
+    key: Sequence[object],
+    *,
+    for_update: bool = False,
+) -> AnySelect:
+    table = tables.of(entity)
+    statement = select(*entity_columns(table, entity)).where(
+        key_condition(table, entity, company_no, key)
+    )
+    return statement.with_for_update() if for_update else statement
+
+
+def exists_where(table: Table, condition: ColumnElement[bool]) -> AnySelect:
+    return select(literal(1)).select_from(table).where(condition).limit(1)
+
+
+def next_number(
+    tables: Tables,
+    entity: Entity,
+    company_no: int | None,
+    field: str,
+    parent_key: Mapping[str, object],
+) -> AnySelect:
+    """``max(field) + 1`` among rows sharing the leading key fields (1 when there are none)."""
+    table = tables.of(entity)
+    column = table.c[entity.by_name[field].column]
+    return select(func.coalesce(func.max(column), 0) + 1).where(
+        match_condition(table, entity, company_no, parent_key)
+    )
+
+
+def _column_values(table: Table, entity: Entity, values: Mapping[str, object]) -> dict[str, object]:
+    return {entity.by_name[name].column: value for name, value in values.items()}
+
+
+def insert_row(
+    tables: Tables, entity: Entity, company_no: int | None, values: Mapping[str, object]
+) -> Insert:
+    """INSERT ... RETURNING the whole entity (both databases support RETURNING)."""
+    table = tables.of(entity)
+    row = _column_values(table, entity, values)
+    if entity.scope is Scope.COMPANY:
+        row[COMPANY_COLUMN] = company_no
+    row[VERSION_COLUMN] = 1
+    return insert(table).values(row).returning(*entity_columns(table, entity))
+
+
+def update_row(
+    tables: Tables,
+    entity: Entity,
+    company_no: int | None,
+    key: Sequence[object],
+    values: Mapping[str, object],
+) -> Update:
+    table = tables.of(entity)
+    row: dict[str, object] = _column_values(table, entity, values)
+    row[VERSION_COLUMN] = table.c[VERSION_COLUMN] + 1
+    return (
+        update(table)
+        .where(key_condition(table, entity, company_no, key))
+        .values(row)
+        .returning(*entity_columns(table, entity))
+    )
+
+
+def delete_rows(table: Table, condition: ColumnElement[bool]) -> Delete:
+    return delete(table).where(condition)

@@ -1,0 +1,1 @@
+"""HTTP → what the user asked for: paths, query options, payloads, preferences (no SQL)."""

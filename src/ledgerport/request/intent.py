@@ -1,0 +1,65 @@
+"""What a client asked for, parsed from HTTP but not yet checked against the data model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ledgerport.model import Scope
+
+__all__ = ["Method", "Preferences", "QueryOptions", "ResourceRequest", "Target"]
+
+
+class Method(StrEnum):
+    GET = "GET"
+    POST = "POST"
+    PUT = "PUT"
+    PATCH = "PATCH"
+    DELETE = "DELETE"
+
+
+@dataclass(frozen=True)
+class Target:
+    """``/api/{companyNo|sys|catalog}/{resource}/{rest...}``, segments percent-decoded."""
+
+    scope: Scope
+    company_no: int | None
+    """The company of company data; None for sys and catalog."""
+    resource: str
+    rest: tuple[str, ...] = ()
+    """Segments after the resource: key fields, then ``actions/...`` and the like."""
+
+
+@dataclass(frozen=True)
+class QueryOptions:
+    """List options (OData system query options)."""
+
+    top: int | None = None
+    """``$top``: at most this many rows in all."""
+    skip: int | None = None
+    """``$skip``: leave out this many rows first."""
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """RFC 7240 ``Prefer`` header values ledgerport honours."""
+
+    return_minimal: bool = False
+    """``return=minimal``: answer writes with 204 and no body."""
+
+
+@dataclass(frozen=True)
+class ResourceRequest:
+    """One request on a data resource, as batch and HTTP both produce it."""
+
+    method: Method
+    target: Target
+    options: QueryOptions = QueryOptions()
+    body: Mapping[str, object] | None = None
+    if_match: tuple[str, ...] | None = None
+    """Entity tags of ``If-Match``; ``("*",)`` for any."""
+    if_none_match: tuple[str, ...] | None = None
+    prefer: Preferences = Preferences()
+    base_url: str = ""
+    """Scheme and authority the client used, for ``Location`` and next links."""

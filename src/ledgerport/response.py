@@ -1,0 +1,90 @@
+"""Results → status, headers and body: the last stage of the pipeline (no Starlette here)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+from ledgerport.codec import encode
+from ledgerport.domain.context import Stored
+from ledgerport.model import Scope
+from ledgerport.plan.plan import ReadList
+from ledgerport.request.intent import Target
+
+__all__ = [
+    "Outcome",
+    "collection_path",
+    "entity_body",
+    "entity_outcome",
+    "entity_path",
+    "list_outcome",
+    "no_content",
+    "not_modified",
+]
+
+JSON = "application/json"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the client receives: status, headers and a JSON body (or none)."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes | None = None
+
+
+def entity_body(stored: Stored) -> dict[str, object]:
+    """The JSON object of an entity: its fields in model order and its ETag annotation."""
+    return {"@odata.etag": stored.etag, **stored.values}
+
+
+def collection_path(target: Target) -> str:
+    first = str(target.company_no) if target.scope is Scope.COMPANY else target.scope.value
+    return f"/api/{first}/{target.resource}"
+
+
+def entity_path(target: Target, stored: Stored) -> str:
+    """The entity's URL path: key values as segments, each percent-encoded whole."""
+    segments = "/".join(quote(str(v), safe="") for v in stored.key.values())
+    return f"{collection_path(target)}/{segments}"
+
+
+def entity_outcome(
+    stored: Stored,
+    *,
+    status: int = 200,
+    minimal: bool = False,
+    location: str | None = None,
+) -> Outcome:
+    headers: list[tuple[str, str]] = [("ETag", stored.etag)]
+    if location is not None:
+        headers.append(("Location", location))
+    if minimal:
+        return Outcome(204, (*headers, ("Preference-Applied", "return=minimal")))
+    return Outcome(status, (*headers, ("Content-Type", JSON)), encode(entity_body(stored)))
+
+
+def list_outcome(
+    rows: Sequence[Stored], more: bool, plan: ReadList, target: Target, base_url: str
+) -> Outcome:
+    body: dict[str, object] = {"value": [entity_body(r) for r in rows]}
+    headers: list[tuple[str, str]] = [("Content-Type", JSON)]
+    if more and (plan.top is None or len(rows) < plan.top):
+        # $top caps the whole walk (OData): the next page asks for what is left of it.
+        query: dict[str, int] = {"$skip": plan.offset + len(rows)}
+        if plan.top is not None:
+            query["$top"] = plan.top - len(rows)
+        link = f"{base_url}{collection_path(target)}?{urlencode(query, safe='$')}"
+        body["@odata.nextLink"] = link
+        headers.append(("Link", f'<{link}>; rel="next"'))
+    return Outcome(200, tuple(headers), encode(body))
+
+
+def no_content() -> Outcome:
+    return Outcome(204)
+
+
+def not_modified(etag: str) -> Outcome:
+    return Outcome(304, (("ETag", etag),))

@@ -1,0 +1,1 @@
+"""Engines, transactions, migrations and the change log: the only I/O of the pipeline."""

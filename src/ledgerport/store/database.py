@@ -1,0 +1,122 @@
+"""Engines and transactions: the only place ledgerport talks to its database.
+
+SQLite (embedded default) runs in WAL mode with foreign keys on; every write transaction
+starts with ``BEGIN IMMEDIATE`` so two writers never meet at an upgrade (SQLITE_BUSY_SNAPSHOT,
+which no busy timeout cures); a lock held past the busy timeout answers 503 with Retry-After.
+PostgreSQL sessions run in UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from ledgerport.errors import DatabaseBusy
+
+__all__ = ["Database", "async_url"]
+
+_WRITE = "ledgerport_write"
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def async_url(url: str) -> str:
+    """``sqlite:///x.db`` → ``sqlite+aiosqlite:///x.db``; ``postgresql://`` → asyncpg."""
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url.removeprefix("sqlite:///")
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url.removeprefix(prefix)
+    return url
+
+
+@dataclass(frozen=True)
+class Database:
+    """One engine and the transaction discipline of its dialect."""
+
+    engine: AsyncEngine
+
+    @classmethod
+    def connect(cls, url: str, pool_size: int = 10) -> Database:
+        target = async_url(url)
+        if target.startswith("sqlite"):
+            engine = create_async_engine(target, pool_size=pool_size, max_overflow=0)
+            _sqlite_discipline(engine)
+        else:
+            engine = create_async_engine(
+                target,
+                pool_size=pool_size,
+                max_overflow=pool_size,
+                pool_pre_ping=True,
+                connect_args={"server_settings": {"timezone": "UTC"}},
+            )
+        return cls(engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncConnection]:
+        """A read-only transaction (deferred on SQLite: readers never wait for writers)."""
+        async with self._transaction(write=False) as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction; committed when the block ends without an exception."""
+        async with self._transaction(write=True) as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def _transaction(self, *, write: bool) -> AsyncIterator[AsyncConnection]:
+        try:
+            async with self.engine.connect() as conn:
+                if write:
+                    conn = await conn.execution_options(**{_WRITE: True})
+                async with conn.begin():
+                    yield conn
+        except OperationalError as exc:
+            if _is_busy(exc):
+                raise DatabaseBusy(
+                    "The database is busy with other writes; retry shortly.",
+                    headers={"Retry-After": "1"},
+                ) from exc
+            raise
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def _is_busy(exc: DBAPIError) -> bool:
+    text = str(exc.orig).lower()
+    return "database is locked" in text or "database is busy" in text or "lock timeout" in text
+
+
+def _sqlite_discipline(engine: AsyncEngine) -> None:
+    """Take transaction control from the driver so BEGIN is ours (SQLAlchemy's recipe)."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
