@@ -1,4 +1,4 @@
-"""The ``ledgerport`` command: init, serve, users."""
+"""The ``ledgerport`` command: init, serve, users, import."""
 
 from __future__ import annotations
 
@@ -125,6 +125,106 @@ def hash_password_command(
         console.print("[red]an empty password is not allowed[/red]")
         raise typer.Exit(2)
     print(hash_password(password))
+
+
+@app.command("import")
+def import_command(
+    resource: Annotated[str, typer.Argument(help="Company resource, e.g. associates.")],
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="A .csv or JSON-lines file.")
+    ],
+    company: Annotated[int, typer.Option(min=1, help="Company number.")],
+    config: ConfigOption = None,
+    user: Annotated[
+        str | None,
+        typer.Option(help="Import as this API user (its companies and number series)."),
+    ] = None,
+    chunk_size: Annotated[int, typer.Option(min=1, max=1000, help="Rows per batch.")] = 500,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row, then roll everything back.")
+    ] = False,
+    failed: Annotated[
+        Path | None, typer.Option(help="Where to write failed rows (default FILE.failed.EXT).")
+    ] = None,
+) -> None:
+    """Create rows from a CSV (header = field names) or JSON-lines file, in batches."""
+    settings = _settings(config)
+    code = asyncio.run(
+        _import(settings, resource, file, company, user, chunk_size, dry_run, failed)
+    )
+    raise typer.Exit(code)
+
+
+async def _import(
+    settings: Settings,
+    resource: str,
+    file: Path,
+    company: int,
+    user: str | None,
+    chunk_size: int,
+    dry_run: bool,
+    failed: Path | None,
+) -> int:
+    from rich.progress import Progress
+
+    from ledgerport.auth.users import find_user, principal_of
+    from ledgerport.errors import LedgerportError
+    from ledgerport.imports import import_rows, operator, read_source, write_failures
+    from ledgerport.model import Scope
+
+    try:
+        services = await build_services(settings)
+    except (NotInitialised, ConfigError) as exc:
+        console.print(f"[red]cannot import:[/red] {exc}")
+        return 2
+    try:
+        entity = services.registry.get(Scope.COMPANY, resource)
+        if entity is None:
+            console.print(f"[red]cannot import:[/red] there is no company resource {resource!r}")
+            return 2
+        default_context = settings.server.default_context_user
+        principal = operator(company, default_context)
+        if user is not None:
+            async with services.database.read() as conn:
+                record = await find_user(conn, user, settings.users)
+            if record is None or record.disabled:
+                console.print(f"[red]cannot import:[/red] no enabled API user {user!r}")
+                return 2
+            principal = principal_of(record, default_context)
+        try:
+            source = read_source(file, entity)
+        except (ValueError, UnicodeDecodeError) as exc:
+            console.print(f"[red]cannot read {file}:[/red] {exc}")
+            return 2
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task(f"importing {file.name}", total=len(source.rows))
+            try:
+                report = await import_rows(
+                    services,
+                    principal,
+                    company,
+                    resource,
+                    source,
+                    chunk_size=chunk_size,
+                    dry_run=dry_run,
+                    progress=lambda n: bar.advance(task, n),
+                )
+            except LedgerportError as exc:
+                console.print(f"[red]import stopped:[/red] {exc.detail}")
+                return 2
+    finally:
+        await services.database.dispose()
+    verb = "would create" if dry_run else "created"
+    console.print(
+        f"{resource}: {verb} {report.created}, failed {len(report.failed)}"
+        f" of {len(source.rows)} rows" + (" (dry run: nothing was kept)" if dry_run else "")
+    )
+    if report.failed:
+        target = failed or file.with_name(f"{file.stem}.failed{file.suffix}")
+        write_failures(source, report.failed, target)
+        console.print(f"failed rows with their errors: {target}")
+        return 1
+    return 0
 
 
 def main() -> None:

@@ -11,7 +11,10 @@ Codes are stable and grouped by the pipeline stage that raises them, as in Postg
     │   ├── BodyTooLarge        LP103
     │   ├── BadPath             LP104  company number, key segments
     │   ├── BadQueryOption      LP105  $top, $skip, unknown options
-    │   └── BadHeader           LP106
+    │   ├── BadHeader           LP106
+    │   ├── BadBatch            LP107  $batch body: points at the request id
+    │   ├── BatchTooLarge       LP108  more than max_batch_requests
+    │   └── FailedDependency    LP109  424: a batch request this one depends on failed
     ├── PlanError               LP2xx  intent + data model → plan
     │   ├── UnknownResource     LP201
     │   ├── NotFound            LP202
@@ -29,7 +32,9 @@ Codes are stable and grouped by the pipeline stage that raises them, as in Postg
     │   ├── StillReferenced     LP403
     │   ├── PreconditionFailed  LP404
     │   ├── DatabaseBusy        LP405
-    │   └── Conflict            LP406
+    │   ├── Conflict            LP406
+    │   ├── IdempotencyInProgress LP407 the first request with this key still runs
+    │   └── IdempotencyKeyReused  LP408 422: same key, different request
     └── InternalError           LP500
 """
 
@@ -39,17 +44,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "PROBLEM_JSON",
     "AuthError",
+    "BadBatch",
     "BadHeader",
     "BadPath",
     "BadQueryOption",
+    "BatchTooLarge",
     "BodyTooLarge",
     "CompanyForbidden",
     "Conflict",
     "DatabaseBusy",
     "DuplicateKey",
+    "FailedDependency",
     "FieldError",
     "Forbidden",
+    "IdempotencyInProgress",
+    "IdempotencyKeyReused",
     "InternalError",
     "LedgerportError",
     "MalformedBody",
@@ -69,6 +80,9 @@ __all__ = [
     "ValidationFailed",
     "all_error_classes",
 ]
+
+
+PROBLEM_JSON = "application/problem+json"
 
 
 @dataclass(frozen=True)
@@ -103,6 +117,21 @@ class LedgerportError(Exception):
     @property
     def type_uri(self) -> str:
         return f"https://ledgerport.dev/problems/{self.code}"
+
+    def document(self, instance: str | None = None) -> dict[str, object]:
+        """The RFC 9457 problem document of this error."""
+        body: dict[str, object] = {
+            "type": self.type_uri,
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+            "code": self.code,
+        }
+        if instance:
+            body["instance"] = instance
+        if self.errors:
+            body["errors"] = [{"field": e.field, "message": e.message} for e in self.errors]
+        return body
 
 
 class RequestError(LedgerportError):
@@ -141,6 +170,23 @@ class BadQueryOption(RequestError):
 class BadHeader(RequestError):
     code = "LP106"
     title = "Bad header"
+
+
+class BadBatch(RequestError):
+    code = "LP107"
+    title = "Malformed batch request"
+
+
+class BatchTooLarge(RequestError):
+    status = 413
+    code = "LP108"
+    title = "Too many requests in one batch"
+
+
+class FailedDependency(RequestError):
+    status = 424
+    code = "LP109"
+    title = "Failed dependency"
 
 
 class PlanError(LedgerportError):
@@ -246,6 +292,17 @@ class DatabaseBusy(StoreError):
 class Conflict(StoreError):
     code = "LP406"
     title = "Conflict"
+
+
+class IdempotencyInProgress(StoreError):
+    code = "LP407"
+    title = "Request with this idempotency key still running"
+
+
+class IdempotencyKeyReused(StoreError):
+    status = 422
+    code = "LP408"
+    title = "Idempotency key used for another request"
 
 
 class InternalError(LedgerportError):

@@ -9,27 +9,21 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ledgerport.codec import encode
-from ledgerport.errors import InternalError, LedgerportError, MethodNotAllowed, NotFound
+from ledgerport.errors import (
+    PROBLEM_JSON,
+    InternalError,
+    LedgerportError,
+    MethodNotAllowed,
+    NotFound,
+)
 
 __all__ = ["PROBLEM_JSON", "handle_error", "handle_http_exception", "handle_unexpected", "problem"]
 
-PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("ledgerport")
 
 
 def problem(error: LedgerportError, instance: str | None = None) -> Response:
-    body: dict[str, object] = {
-        "type": error.type_uri,
-        "title": error.title,
-        "status": error.status,
-        "detail": error.detail,
-        "code": error.code,
-    }
-    if instance:
-        body["instance"] = instance
-    if error.errors:
-        body["errors"] = [{"field": e.field, "message": e.message} for e in error.errors]
-    return Response(encode(body), error.status, error.headers, PROBLEM_JSON)
+    return Response(encode(error.document(instance)), error.status, error.headers, PROBLEM_JSON)
 
 
 async def handle_error(request: Request, exc: Exception) -> Response:

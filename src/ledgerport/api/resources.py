@@ -7,20 +7,13 @@ from starlette.responses import Response
 
 from ledgerport.api.authn import principal_for, services_of
 from ledgerport.errors import BodyTooLarge
-from ledgerport.pipeline import run
-from ledgerport.request.intent import Method, ResourceRequest
-from ledgerport.request.parse import (
-    parse_body,
-    parse_etags,
-    parse_method,
-    parse_options,
-    parse_prefer,
-    parse_target,
-)
+from ledgerport.idempotency import check_key, fingerprint, idempotent
+from ledgerport.pipeline import Recorder, run
+from ledgerport.request.parse import BODY_METHODS, parse_body, parse_method, resource_request
+from ledgerport.response import Outcome
+from ledgerport.store.idempotency import Claim
 
-__all__ = ["data_resource", "read_body"]
-
-_WITH_BODY = frozenset({Method.POST, Method.PUT, Method.PATCH})
+__all__ = ["base_url_of", "data_resource", "read_body", "response_of"]
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -42,20 +35,33 @@ async def data_resource(request: Request) -> Response:
     services = services_of(request)
     principal = await principal_for(request)
     method = parse_method(request.method)
-    target = parse_target(request.scope.get("raw_path", b"").decode("latin-1").split("?")[0])
     body = None
-    if method in _WITH_BODY:
+    raw = b""
+    if method in BODY_METHODS:
         raw = await read_body(request, services.settings.server.max_body_bytes)
         body = parse_body(request.headers.get("content-type"), raw)
-    intent = ResourceRequest(
-        method=method,
-        target=target,
-        options=parse_options(request.query_params.multi_items()),
-        body=body,
-        if_match=parse_etags(request.headers.get("if-match"), "If-Match"),
-        if_none_match=parse_etags(request.headers.get("if-none-match"), "If-None-Match"),
-        prefer=parse_prefer(request.headers.get("prefer")),
-        base_url=f"{request.url.scheme}://{request.url.netloc}",
+    intent = resource_request(
+        method,
+        request.scope.get("raw_path", b"").decode("latin-1").split("?")[0],
+        request.query_params.multi_items(),
+        request.headers,
+        body,
+        base_url_of(request),
     )
-    outcome = await run(intent, principal, services)
+    key = check_key(request.headers.get("idempotency-key"))
+    if key is None or method not in BODY_METHODS:
+        return response_of(await run(intent, principal, services))
+
+    async def runner(record: Recorder, _claim: Claim) -> Outcome:
+        return await run(intent, principal, services, record=record)
+
+    print_ = fingerprint(request.method, request.url.path, request.url.query, raw)
+    return response_of(await idempotent(services, principal, key, print_, runner))
+
+
+def base_url_of(request: Request) -> str:
+    return f"{request.url.scheme}://{request.url.netloc}"
+
+
+def response_of(outcome: Outcome) -> Response:
     return Response(outcome.body, outcome.status, dict(outcome.headers))

@@ -18,16 +18,26 @@ from ledgerport.errors import (
     UnsupportedMediaType,
 )
 from ledgerport.model import Scope
-from ledgerport.request.intent import Method, Preferences, QueryOptions, Target
+from ledgerport.request.intent import (
+    Method,
+    Preferences,
+    QueryOptions,
+    ResourceRequest,
+    Target,
+)
 
 __all__ = [
+    "BODY_METHODS",
     "parse_body",
     "parse_etags",
     "parse_method",
     "parse_options",
     "parse_prefer",
     "parse_target",
+    "resource_request",
 ]
+
+BODY_METHODS = frozenset({Method.POST, Method.PUT, Method.PATCH})
 
 _COMPANY_NO = re.compile(r"[0-9]{1,9}")
 _RESOURCE = re.compile(r"[a-z][a-z0-9_]{0,62}")
@@ -140,3 +150,30 @@ def parse_prefer(header: str | None) -> Preferences:
         return Preferences()
     tokens = {p.strip().lower() for p in header.split(",")}
     return Preferences(return_minimal="return=minimal" in tokens)
+
+
+def resource_request(
+    method: Method,
+    raw_path: str,
+    query: Sequence[tuple[str, str]],
+    headers: Mapping[str, str],
+    body: object,
+    base_url: str,
+) -> ResourceRequest:
+    """One request from its parts; HTTP requests and batch sub-requests both come here.
+
+    ``headers`` have lower-case names; ``body`` is the decoded JSON (None when there is none).
+    """
+    target = parse_target(raw_path)
+    if method in BODY_METHODS and not isinstance(body, dict):
+        raise MalformedBody("The request body must be a JSON object.")
+    return ResourceRequest(
+        method=method,
+        target=target,
+        options=parse_options(query),
+        body=body if isinstance(body, dict) else None,
+        if_match=parse_etags(headers.get("if-match"), "If-Match"),
+        if_none_match=parse_etags(headers.get("if-none-match"), "If-None-Match"),
+        prefer=parse_prefer(headers.get("prefer")),
+        base_url=base_url,
+    )

@@ -1,0 +1,394 @@
+"""Run a parsed ``$batch``: each request through the same pipeline as a single one.
+
+Requests run in order. Outside atomicity groups each commits alone; an atomicity group runs
+in one transaction and commits all or nothing (its change-log entries, and so its events,
+too). References are resolved just before a request runs, from the answers before it. As in
+OData, the batch stops at the first failure unless ``Prefer: odata.continue-on-error`` was
+sent; a request whose dependency failed is not run and answers 424.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlsplit
+
+import msgspec
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from ledgerport.auth.principal import Principal
+from ledgerport.codec import decode, encode
+from ledgerport.errors import (
+    PROBLEM_JSON,
+    BadBatch,
+    FailedDependency,
+    FieldError,
+    InternalError,
+    LedgerportError,
+)
+from ledgerport.idempotency import answer_of, idempotent, outcome_of
+from ledgerport.pipeline import Recorder, run
+from ledgerport.request.batch import BatchItem, BatchRequest, PropertyRef
+from ledgerport.request.intent import Method, ResourceRequest
+from ledgerport.request.parse import BODY_METHODS, resource_request
+from ledgerport.response import Outcome
+from ledgerport.services import Services
+from ledgerport.store import idempotency as idempotency_store
+from ledgerport.store.idempotency import Claim
+
+__all__ = [
+    "BatchAnswer",
+    "Parts",
+    "batch_outcome",
+    "rehearse_batch",
+    "run_batch",
+    "run_batch_once",
+]
+
+_PART = "\x1f"
+"""Joins a batch's idempotency key and a request id into the key of that request's answer."""
+
+log = logging.getLogger("ledgerport")
+
+_UNEXPECTED = InternalError("Something went wrong on the server; it has been logged.")
+
+
+@dataclass(frozen=True)
+class BatchAnswer:
+    """One entry of the batch response."""
+
+    id: str
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes | None
+    atomicity_group: str | None
+    entity_path: str | None = None
+    """The path of the entity this request created or changed (for ``$<id>`` URLs)."""
+
+
+@dataclass(frozen=True)
+class Parts:
+    """Per-request answers kept under a batch's idempotency key, so a retry after a crash
+    replays the requests that had committed instead of running them again."""
+
+    services: Services
+    username: str
+    key: str
+    fingerprint: str
+    expires_at: dt.datetime
+
+    def _key(self, request_id: str) -> str:
+        return self.key + _PART + request_id
+
+    async def find(self, request_id: str) -> Outcome | None:
+        async with self.services.database.read() as conn:
+            stored = await idempotency_store.find_answer(
+                conn, self.username, self._key(request_id), self.fingerprint
+            )
+        return None if stored is None else outcome_of(stored, replayed=False)
+
+    def recorder(self, request_id: str) -> Recorder:
+        async def record(conn: AsyncConnection, outcome: Outcome) -> None:
+            await idempotency_store.record_new(
+                conn,
+                self.username,
+                self._key(request_id),
+                self.fingerprint,
+                answer_of(outcome),
+                self.expires_at,
+            )
+
+        return record
+
+
+async def run_batch_once(
+    batch: BatchRequest,
+    principal: Principal,
+    services: Services,
+    base_url: str,
+    *,
+    key: str,
+    fingerprint: str,
+) -> Outcome:
+    """``run_batch`` under an idempotency key: its answer replayed, its parts never repeated."""
+    ttl = dt.timedelta(seconds=services.settings.idempotency.ttl_seconds)
+    parts = Parts(services, principal.username, key, fingerprint, services.clock() + ttl)
+
+    async def runner(_record: Recorder, _claim: Claim) -> Outcome:
+        return batch_outcome(await run_batch(batch, principal, services, base_url, parts))
+
+    return await idempotent(services, principal, key, fingerprint, runner)
+
+
+@dataclass
+class _State:
+    answers: dict[str, BatchAnswer] = field(default_factory=dict)
+    failed: bool = False
+
+
+class _GroupFailed(Exception):
+    def __init__(self, answer: BatchAnswer) -> None:
+        self.answer = answer
+
+
+async def run_batch(
+    batch: BatchRequest,
+    principal: Principal,
+    services: Services,
+    base_url: str,
+    parts: Parts | None = None,
+) -> list[BatchAnswer]:
+    state = _State()
+    for run_of_items in _runs(batch.items):
+        if state.failed and not batch.continue_on_error:
+            break
+        group = run_of_items[0].atomicity_group
+        if group is None:
+            answer = await _run_one(run_of_items[0], principal, services, base_url, state, parts)
+            _keep(state, answer)
+        else:
+            for answer in await _run_group(run_of_items, principal, services, base_url, state):
+                _keep(state, answer)
+    return list(state.answers.values())
+
+
+class _Undo(Exception):
+    """Rolls one rehearsed request back to its savepoint."""
+
+    def __init__(self, answer: BatchAnswer) -> None:
+        self.answer = answer
+
+
+class _RollBack(Exception):
+    """Ends a rehearsal: everything it did is undone."""
+
+
+async def rehearse_batch(
+    batch: BatchRequest, principal: Principal, services: Services, base_url: str
+) -> list[BatchAnswer]:
+    """Run every request as ``run_batch`` would, then roll everything back (a dry run).
+
+    All requests share one transaction, each in a savepoint of its own, so each answers as
+    it would for real (references included) and nothing is kept.
+    """
+    state = _State()
+    with contextlib.suppress(_RollBack):
+        async with services.database.write() as conn:
+            for item in batch.items:
+                try:
+                    async with conn.begin_nested():
+                        answer = await _run_within(item, conn, principal, services, base_url, state)
+                        if answer.status >= 400:
+                            raise _Undo(answer)
+                except _Undo as undo:
+                    answer = undo.answer
+                _keep(state, answer)
+            raise _RollBack
+    return list(state.answers.values())
+
+
+def _runs(items: tuple[BatchItem, ...]) -> Iterator[tuple[BatchItem, ...]]:
+    """Single requests one by one; an atomicity group's (adjacent) requests together."""
+    position = 0
+    while position < len(items):
+        group = items[position].atomicity_group
+        end = position + 1
+        if group is not None:
+            while end < len(items) and items[end].atomicity_group == group:
+                end += 1
+        yield items[position:end]
+        position = end
+
+
+def _keep(state: _State, answer: BatchAnswer) -> None:
+    state.answers[answer.id] = answer
+    if answer.status >= 400:
+        state.failed = True
+
+
+async def _run_one(
+    item: BatchItem,
+    principal: Principal,
+    services: Services,
+    base_url: str,
+    state: _State,
+    parts: Parts | None,
+) -> BatchAnswer:
+    kept = parts is not None and item.method in BODY_METHODS
+    # A stored answer under another request's fingerprint fails the whole batch (422).
+    stored = await parts.find(item.id) if parts is not None and kept else None
+    try:
+        request, path = _request(item, state, base_url)
+        if stored is not None:
+            return _answer(item, path, stored, base_url)
+        if parts is not None and kept:
+            outcome = await run(request, principal, services, record=parts.recorder(item.id))
+        else:
+            outcome = await run(request, principal, services)
+    except LedgerportError as error:
+        return _error_answer(item, error)
+    except Exception:
+        log.exception("unexpected error in batch request %s", item.id)
+        return _error_answer(item, _UNEXPECTED)
+    return _answer(item, path, outcome, base_url)
+
+
+async def _run_group(
+    items: tuple[BatchItem, ...],
+    principal: Principal,
+    services: Services,
+    base_url: str,
+    state: _State,
+) -> list[BatchAnswer]:
+    """All in one transaction; the first failure rolls back the group and fails every member."""
+    done: list[BatchAnswer] = []
+    try:
+        async with services.database.write() as conn:
+            for item in items:
+                answer = await _run_within(item, conn, principal, services, base_url, state)
+                if answer.status >= 400:
+                    raise _GroupFailed(answer)
+                done.append(answer)
+                state.answers[item.id] = answer  # later members may refer to it
+    except _GroupFailed as failure:
+        return _group_failure(items, failure.answer)
+    except LedgerportError as error:  # the commit itself failed (busy, constraint)
+        return _group_failure(items, _error_answer(items[-1], error))
+    return done
+
+
+async def _run_within(
+    item: BatchItem,
+    conn: AsyncConnection,
+    principal: Principal,
+    services: Services,
+    base_url: str,
+    state: _State,
+) -> BatchAnswer:
+    try:
+        request, path = _request(item, state, base_url)
+        outcome = await run(request, principal, services, within=conn)
+    except LedgerportError as error:
+        return _error_answer(item, error)
+    except Exception:
+        log.exception("unexpected error in batch request %s", item.id)
+        return _error_answer(item, _UNEXPECTED)
+    return _answer(item, path, outcome, base_url)
+
+
+def _group_failure(items: tuple[BatchItem, ...], failed: BatchAnswer) -> list[BatchAnswer]:
+    answers: list[BatchAnswer] = []
+    for item in items:
+        if item.id == failed.id:
+            answers.append(failed)
+            continue
+        error = FailedDependency(
+            f"Not applied: request {failed.id!r} of atomicity group "
+            f"{item.atomicity_group!r} failed, so the whole group was rolled back."
+        )
+        answers.append(_error_answer(item, error))
+    return answers
+
+
+def _request(item: BatchItem, state: _State, base_url: str) -> tuple[ResourceRequest, str]:
+    """The sub-request with its references resolved, and its path."""
+    for name in item.depends_on:
+        answer = state.answers.get(name)
+        if answer is None or answer.status >= 400:
+            why = "failed" if answer is not None else "did not run"
+            raise FailedDependency(f"Request {item.id!r} depends on {name!r}, which {why}.")
+    url = item.url
+    if item.url_ref is not None:
+        url = _entity_path_of(item, state.answers[item.url_ref]) + url
+    parts = urlsplit(url)
+    path = parts.path if parts.path.startswith("/") else "/api/" + parts.path
+    body = _resolve(item, item.body, state)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    return resource_request(item.method, path, query, item.headers, body, base_url), path
+
+
+def _entity_path_of(item: BatchItem, answer: BatchAnswer) -> str:
+    if answer.entity_path is None:
+        raise _reference_error(
+            item, "url", f"${answer.id} created or changed no entity to refer to"
+        )
+    return answer.entity_path
+
+
+def _resolve(item: BatchItem, value: object, state: _State) -> object:
+    if isinstance(value, PropertyRef):
+        answer = state.answers[value.request_id]
+        if answer.body is None:
+            raise _reference_error(
+                item,
+                "body",
+                f"${value.request_id} answered without a body to take "
+                f"{value.name!r} from (was it sent with Prefer: return=minimal?)",
+            )
+        entity = decode(answer.body)
+        if not isinstance(entity, dict) or value.name not in entity:
+            raise _reference_error(
+                item, "body", f"the answer of ${value.request_id} has no property {value.name!r}"
+            )
+        return entity[value.name]
+    if isinstance(value, dict):
+        return {k: _resolve(item, v, state) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve(item, v, state) for v in value]
+    return value
+
+
+def _reference_error(item: BatchItem, member: str, message: str) -> BadBatch:
+    where = f"request {item.id!r}"
+    return BadBatch(f"{where}: {message}.", errors=[FieldError(f"{where}.{member}", message)])
+
+
+def _answer(item: BatchItem, path: str, outcome: Outcome, base_url: str) -> BatchAnswer:
+    return BatchAnswer(
+        id=item.id,
+        status=outcome.status,
+        headers=outcome.headers,
+        body=outcome.body,
+        atomicity_group=item.atomicity_group,
+        entity_path=_changed_entity(item.method, path, outcome, base_url),
+    )
+
+
+def _changed_entity(method: Method, path: str, outcome: Outcome, base_url: str) -> str | None:
+    """What ``$<id>`` names: the created entity (Location), or the one written or acted on."""
+    if outcome.status >= 300:
+        return None
+    for name, value in outcome.headers:
+        if name.lower() == "location":
+            return value.removeprefix(base_url)
+    if method in (Method.PUT, Method.PATCH, Method.POST):
+        return path.split("/actions/", 1)[0]
+    return None
+
+
+def _error_answer(item: BatchItem, error: LedgerportError) -> BatchAnswer:
+    headers = (("Content-Type", PROBLEM_JSON), *error.headers.items())
+    return BatchAnswer(
+        id=item.id,
+        status=error.status,
+        headers=tuple(headers),
+        body=encode(error.document()),
+        atomicity_group=item.atomicity_group,
+    )
+
+
+def batch_outcome(answers: list[BatchAnswer]) -> Outcome:
+    """The ``$batch`` answer: 200 with one response per request that ran, in order."""
+    responses: list[dict[str, object]] = []
+    for answer in answers:
+        response: dict[str, object] = {"id": answer.id, "status": answer.status}
+        if answer.atomicity_group is not None:
+            response["atomicityGroup"] = answer.atomicity_group
+        response["headers"] = {name.lower(): value for name, value in answer.headers}
+        if answer.body is not None:
+            response["body"] = msgspec.Raw(answer.body)
+        responses.append(response)
+    return Outcome(200, (("Content-Type", "application/json"),), encode({"responses": responses}))
