@@ -8,6 +8,7 @@ come from ``api/openapi_schemas.py``.
 from __future__ import annotations
 
 from ledgerport import __version__
+from ledgerport.api.openapi_batch import batch_path, batch_schemas
 from ledgerport.api.openapi_schemas import (
     ERROR_RESPONSES,
     EntityNames,
@@ -68,6 +69,9 @@ generated from the live model (data model extensions included).
   `If-None-Match` on a GET (304 when unchanged).
 - **Values**: JSON names are camelCase; decimals are exact JSON numbers, dates `YYYY-MM-DD`,
   datetimes ISO 8601 in UTC with `Z`.
+- **Batch**: `POST /api/$batch` runs many requests in one round trip (OData JSON batch),
+  with references to earlier answers and all-or-nothing atomicity groups.
+  `Idempotency-Key` makes POST, PUT, PATCH and `$batch` safe to retry.
 - **Errors** are RFC 9457 `application/problem+json` with a stable `code` and, for
   validation, an `errors` list naming each field at fault.
 """
@@ -100,7 +104,11 @@ def _tags(registry: Registry) -> list[dict[str, str]]:
     """One tag per model module, in model order, then the health checks."""
     modules = dict.fromkeys(e.module for e in registry.entities)
     tags = [{"name": m, "description": _MODULES.get(m, f"The {m} module.")} for m in modules]
-    return [*tags, {"name": _HEALTH_TAG, "description": "Liveness and readiness (no auth)."}]
+    return [
+        *tags,
+        {"name": "batch", "description": "Many requests in one round trip."},
+        {"name": _HEALTH_TAG, "description": "Liveness and readiness (no auth)."},
+    ]
 
 
 # Paths ------------------------------------------------------------------------------------
@@ -123,6 +131,7 @@ def _paths(registry: Registry, names: dict[tuple[Scope, str], EntityNames]) -> d
         named = names[entity.scope, entity.resource]
         paths[collection_path(entity)] = _collection_item(entity, named)
         paths[item_path(entity)] = _entity_item(entity, named)
+    paths["/api/$batch"] = batch_path()
     paths["/healthz"] = {"get": _healthz()}
     paths["/readyz"] = {"get": _readyz()}
     return paths
@@ -195,7 +204,7 @@ def _create_operation(entity: Entity, names: EntityNames) -> dict[str, object]:
         names.operation_id("create"),
         f"Create {_lower_first(entity.title)}",
         scope="write",
-        parameters=[ref("parameters", "Prefer")],
+        parameters=[ref("parameters", "Prefer"), ref("parameters", "Idempotency-Key")],
         responses={"201": created, "204": minimal},
         errors=_WRITE_ERRORS,
     )
@@ -242,7 +251,11 @@ def _update_operation(entity: Entity, names: EntityNames, *, replace: bool) -> d
         names.operation_id(verb),
         f"{summary} {_lower_first(entity.title)}",
         scope="write",
-        parameters=[ref("parameters", "If-Match"), ref("parameters", "Prefer")],
+        parameters=[
+            ref("parameters", "If-Match"),
+            ref("parameters", "Prefer"),
+            ref("parameters", "Idempotency-Key"),
+        ],
         responses={"200": ok, "204": minimal},
         errors=_CONDITIONAL_WRITE_ERRORS,
     )
@@ -346,7 +359,7 @@ def _components(
 
 
 def _schemas(registry: Registry, names: dict[tuple[Scope, str], EntityNames]) -> dict[str, object]:
-    schemas: dict[str, object] = {"Problem": problem_schema()}
+    schemas: dict[str, object] = {"Problem": problem_schema(), **batch_schemas()}
     for entity in registry.entities:
         name = names[entity.scope, entity.resource].schema
         schemas[name] = entity_schema(entity, registry)

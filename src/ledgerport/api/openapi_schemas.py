@@ -75,9 +75,13 @@ ERROR_RESPONSES = {
     404: ("NotFound", "There is no such resource or entity"),
     409: ("Conflict", "The change conflicts with stored data"),
     412: ("PreconditionFailed", "If-Match does not match the entity's current ETag"),
-    413: ("ContentTooLarge", "The body is larger than the server accepts"),
+    413: ("ContentTooLarge", "The body (or batch) is larger than the server accepts"),
     415: ("UnsupportedMediaType", "The body is not JSON in UTF-8"),
-    422: ("UnprocessableContent", "A value refers to an entity that does not exist"),
+    422: (
+        "UnprocessableContent",
+        "A value refers to an entity that does not exist, or an idempotency key was reused",
+    ),
+    424: ("FailedDependency", "A batch request this one depends on failed"),
     429: ("TooManyRequests", "Too many requests; wait Retry-After seconds"),
     503: ("ServiceUnavailable", "The database is busy; retry after Retry-After seconds"),
 }
@@ -440,6 +444,18 @@ def parameters() -> dict[str, object]:
             "description": "`return=minimal`: answer 204 without a body (RFC 7240).",
             "schema": {"type": "string"},
         },
+        "Idempotency-Key": {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "description": (
+                "Run this write at most once: a retry with the same key and request gets the "
+                "first answer again (with `Idempotent-Replayed: true`) and changes nothing; the "
+                "same key with another request is 422, one still running 409. Keys belong to "
+                "the calling user and expire after `idempotency.ttl_seconds`. A request that "
+                "failed stores nothing: retry it, fixed, under the same key."
+            ),
+            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+        },
     }
 
 
@@ -454,6 +470,10 @@ def headers() -> dict[str, object]:
         "Location": header("URL of the created entity.", {"type": "string", "format": "uri"}),
         "Link": header('RFC 8288 link to the next page: `<url>; rel="next"`.'),
         "Preference-Applied": header("`return=minimal` when honoured."),
+        "Idempotent-Replayed": header(
+            "`true` when this is the stored answer of an earlier request with the same "
+            "Idempotency-Key.",
+        ),
         "Retry-After": header("Seconds to wait before retrying.", {"type": "integer"}),
         "WWW-Authenticate": header("The authentication schemes accepted."),
     }

@@ -104,7 +104,10 @@ def test_a_server_url_becomes_the_server_and_the_base_of_the_oauth_urls(
 def test_every_entity_has_its_list_and_item_paths_with_every_method(
     registry: Registry, doc: dict[str, Any]
 ) -> None:
-    assert len(doc["paths"]) == 2 * len(registry.entities) + 2
+    data_paths = {path for e in registry.entities for path in expected_paths(e)}
+    assert len(data_paths) == 2 * len(registry.entities)
+    assert data_paths <= set(doc["paths"])
+    assert {"/healthz", "/readyz", "/api/$batch"} <= set(doc["paths"])
     for entity in registry.entities:
         collection, item = expected_paths(entity)
         assert set(doc["paths"][collection]) - {"parameters"} == {"get", "post"}, collection
@@ -154,7 +157,16 @@ def test_operation_ids_are_unique_and_readable(doc: dict[str, Any]) -> None:
 
 def test_operations_are_tagged_by_model_module(registry: Registry, doc: dict[str, Any]) -> None:
     modules = {e.module for e in registry.entities}
-    assert {t["name"] for t in doc["tags"]} == modules | {"health"}
+    declared = {t["name"] for t in doc["tags"]}
+    assert modules | {"health", "batch"} <= declared
+    used = {
+        t
+        for item in doc["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict)
+        for t in op.get("tags", ())
+    }
+    assert used == declared  # every tag used is declared, and every declared one used
     associates = doc["paths"]["/api/{companyNo}/associates"]
     assert associates["get"]["tags"] == ["sales"]
     assert doc["paths"]["/api/sys/companies"]["post"]["tags"] == ["sys"]
@@ -436,3 +448,27 @@ async def test_other_files_are_not_found(client: httpx.AsyncClient, path: str) -
     response = await client.get(path)
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_batch_is_described_with_its_request_and_response(doc: dict[str, Any]) -> None:
+    operation = doc["paths"]["/api/$batch"]["post"]
+    body = operation["requestBody"]["content"]["application/json"]
+    assert body["schema"] == {"$ref": "#/components/schemas/BatchRequest"}
+    assert body["example"]["requests"][1]["body"] == {"customerNo": "$1.customerNo"}
+    item = schema(doc, "BatchRequestItem")
+    assert set(item["properties"]) == {
+        "id",
+        "method",
+        "url",
+        "headers",
+        "body",
+        "dependsOn",
+        "atomicityGroup",
+    }
+    assert {"200", "413", "422"} <= set(operation["responses"])
+    assert "413" in operation["responses"]
+    create = doc["paths"]["/api/{companyNo}/associates"]["post"]
+    assert {"$ref": "#/components/parameters/Idempotency-Key"} in create["parameters"]
+    assert doc["components"]["responses"]["FailedDependency"]["description"].startswith(
+        "A batch request"
+    )
