@@ -18,13 +18,14 @@ from starlette.routing import Route
 
 from ledgerport.api.batch import batch
 from ledgerport.api.docs import docs_routes
+from ledgerport.api.extensions import extension_routes
 from ledgerport.api.health import healthz, readyz
 from ledgerport.api.problem import handle_error, handle_http_exception, handle_unexpected
 from ledgerport.api.resources import data_resource
 from ledgerport.auth.users import configured_users_in_database
 from ledgerport.config import ConfigError, Settings, load_settings
+from ledgerport.domain.extensions import load_registry, watch_registry
 from ledgerport.errors import LedgerportError
-from ledgerport.model import builtin_registry
 from ledgerport.services import Services
 from ledgerport.store.database import Database
 from ledgerport.store.migrate import SECRET_KEY, read_meta
@@ -58,6 +59,7 @@ async def build_services(settings: Settings) -> Services:
         async with database.read() as conn:
             secret = await read_meta(conn, SECRET_KEY)
             clashes = await configured_users_in_database(conn, settings.users)
+            registry = await load_registry(conn)
     except Exception as exc:
         await database.dispose()
         raise NotInitialised(
@@ -73,9 +75,7 @@ async def build_services(settings: Settings) -> Services:
             f"users: {', '.join(clashes)} defined both in the settings file and in the "
             "database; remove one of them"
         )
-    return Services(
-        settings=settings, database=database, registry=builtin_registry(), secret_key=secret
-    )
+    return Services(settings=settings, database=database, registry=registry, secret_key=secret)
 
 
 def create_app(settings: Settings, config_path: Path | None = None) -> Starlette:
@@ -89,15 +89,20 @@ def create_app(settings: Settings, config_path: Path | None = None) -> Starlette
         services = await build_services(settings)
         app.state.services = services
         _install_reload(services, config_path)
+        stop = asyncio.Event()
+        watcher = asyncio.create_task(watch_registry(services, stop))
         try:
             yield
         finally:
+            stop.set()
+            await watcher
             await services.database.dispose()
 
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/api/$batch", batch, methods=["POST"]),
+        *extension_routes(),
         Route("/api/{path:path}", data_resource, methods=DATA_METHODS),
         *docs_routes(),
     ]

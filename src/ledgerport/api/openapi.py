@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ledgerport import __version__
 from ledgerport.api.openapi_batch import batch_path, batch_schemas
+from ledgerport.api.openapi_extensions import extension_paths, extension_schemas
 from ledgerport.api.openapi_schemas import (
     ERROR_RESPONSES,
     EntityNames,
@@ -132,6 +133,7 @@ def _paths(registry: Registry, names: dict[tuple[Scope, str], EntityNames]) -> d
         paths[collection_path(entity)] = _collection_item(entity, named)
         paths[item_path(entity)] = _entity_item(entity, named)
     paths["/api/$batch"] = batch_path()
+    paths.update(extension_paths())
     paths["/healthz"] = {"get": _healthz()}
     paths["/readyz"] = {"get": _readyz()}
     return paths
@@ -359,7 +361,11 @@ def _components(
 
 
 def _schemas(registry: Registry, names: dict[tuple[Scope, str], EntityNames]) -> dict[str, object]:
-    schemas: dict[str, object] = {"Problem": problem_schema(), **batch_schemas()}
+    schemas: dict[str, object] = {
+        "Problem": problem_schema(),
+        **batch_schemas(),
+        **extension_schemas(),
+    }
     for entity in registry.entities:
         name = names[entity.scope, entity.resource].schema
         schemas[name] = entity_schema(entity, registry)
