@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     Column,
     Index,
     Integer,
     LargeBinary,
+    Row,
     String,
     Table,
     Text,
@@ -109,8 +111,7 @@ async def claim(
             f"Idempotency key {key!r} was used for a different request; use a new key."
         )
     if row.status is not None:
-        headers = tuple((str(n), str(v)) for n, v in decode(row.headers or "[]"))
-        return Claim(Answer(row.status, headers, row.body), resumed=False)
+        return Claim(_answer(row), resumed=False)
     if row.lease_until > now:
         retry = max(1, int((row.lease_until - now).total_seconds()))
         raise IdempotencyInProgress(_in_progress(key), headers={"Retry-After": str(retry)})
@@ -161,8 +162,7 @@ async def find_answer(
         raise IdempotencyKeyReused(
             f"Idempotency key {key!r} was used for a different request; use a new key."
         )
-    headers = tuple((str(n), str(v)) for n, v in decode(row.headers or "[]"))
-    return Answer(row.status, headers, row.body)
+    return _answer(row)
 
 
 async def release(conn: AsyncConnection, username: str, key: str) -> None:
@@ -170,6 +170,11 @@ async def release(conn: AsyncConnection, username: str, key: str) -> None:
     await conn.execute(
         delete(idempotency_keys).where(_row(username, key), idempotency_keys.c.status.is_(None))
     )
+
+
+def _answer(row: Row[Any]) -> Answer:
+    headers = tuple((str(n), str(v)) for n, v in decode(row.headers or "[]"))
+    return Answer(row.status, headers, row.body)
 
 
 def _row(username: str, key: str) -> ColumnElement[bool]:
