@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.routing import Route
 
+from ledgerport.api.auth_routes import auth_routes
 from ledgerport.api.docs import docs_routes
 from ledgerport.api.health import healthz, readyz
 from ledgerport.api.problem import handle_error, handle_http_exception, handle_unexpected
@@ -96,6 +97,7 @@ def create_app(settings: Settings, config_path: Path | None = None) -> Starlette
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
+        *auth_routes(DATA_METHODS),
         Route("/api/{path:path}", data_resource, methods=DATA_METHODS),
         *docs_routes(),
     ]
