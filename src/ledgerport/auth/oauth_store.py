@@ -54,7 +54,7 @@ class OAuthStore:
 
         guard = self.guard()
         try:
-            await guard.check(username, address)
+            had_failures = await guard.check(username, address)
         except RateLimited as exc:
             raise LoginRefused(exc.detail, int(exc.headers["Retry-After"])) from None
         async with self.database.read() as conn:
@@ -63,7 +63,8 @@ class OAuthStore:
         if user is None or not ok or user.disabled:
             await guard.failed(username, address)
             raise LoginRefused("Wrong user name or password.")
-        await guard.succeeded(username, address)
+        if had_failures:
+            await guard.succeeded(username, address)
         return user
 
     async def save_token(self, record: TokenRecord) -> None:

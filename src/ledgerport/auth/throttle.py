@@ -61,8 +61,9 @@ class LoginGuard:
         self._clock = clock
         self._sleep = sleep
 
-    async def check(self, username: str, address: str) -> None:
-        """Raise RateLimited while this user is locked out from this address."""
+    async def check(self, username: str, address: str) -> bool:
+        """Raise RateLimited while this user is locked out from this address; else whether
+        failures are on record (so a success need not write when there are none)."""
         async with self._db.read() as conn:
             row = (
                 await conn.execute(
@@ -80,6 +81,7 @@ class LoginGuard:
                 f"try again in {wait} seconds.",
                 headers={"Retry-After": str(wait)},
             )
+        return row is not None
 
     async def failed(self, username: str, address: str) -> None:
         """Count a failure (locking out at the limit), then wait before answering."""
