@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.routing import Route
 
+from ledgerport.api.auth_routes import auth_routes
 from ledgerport.api.batch import batch
 from ledgerport.api.docs import docs_routes
 from ledgerport.api.extensions import extension_routes
@@ -103,6 +104,7 @@ def create_app(settings: Settings, config_path: Path | None = None) -> Starlette
         Route("/readyz", readyz, methods=["GET"]),
         Route("/api/$batch", batch, methods=["POST"]),
         *extension_routes(),
+        *auth_routes(DATA_METHODS),
         Route("/api/{path:path}", data_resource, methods=DATA_METHODS),
         *docs_routes(),
     ]

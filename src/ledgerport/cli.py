@@ -228,4 +228,8 @@ async def _import(
 
 
 def main() -> None:
+    from ledgerport.cli_auth import clients_app, register_user_commands
+
+    register_user_commands(users_app)
+    app.add_typer(clients_app, name="clients")
     app()

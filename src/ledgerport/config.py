@@ -71,7 +71,10 @@ class TokenSettings(_Section, frozen=True):
     """Lifetimes in seconds; 0 means a token lives until revoked."""
 
     password_ttl: NonNegative = 7200
-    authorization_code_ttl: Positive = 600
+    authorization_code_ttl: NonNegative = 3600
+    """Access tokens of the authorization_code grant (the code itself: ``code_ttl``)."""
+    code_ttl: Annotated[int, Meta(ge=1, le=600)] = 300
+    """An authorization code works once, within this many seconds (RFC 6749 §4.1.2)."""
     client_credentials_ttl: NonNegative = 3600
     refresh_ttl: NonNegative = 30 * 24 * 3600
 

@@ -8,6 +8,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -62,6 +63,22 @@ class Server:
         )
         self.cwd = cwd
         self.insecure = "--insecure-http" in args
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        with self.process.stdout:
+            for line in self.process.stdout:
+                self.lines.append(line)
+
+    def wait_for_output(self, text: str, times: int, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while sum(text in line for line in self.lines) < times:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} not seen {times} times: {''.join(self.lines)}")
+            time.sleep(0.1)
 
     @property
     def url(self) -> str:
@@ -79,7 +96,8 @@ class Server:
         start = time.monotonic()
         while time.monotonic() - start < timeout:
             if self.process.poll() is not None:
-                raise AssertionError(f"server exited: {self.process.stdout.read()}")  # type: ignore[union-attr]
+                self.reader.join(5)
+                raise AssertionError(f"server exited: {''.join(self.lines)}")
             try:
                 with self.client() as client:
                     if client.get("/healthz").status_code == 200:
@@ -90,8 +108,9 @@ class Server:
 
     def stop(self) -> str:
         os.killpg(self.process.pid, signal.SIGTERM)
-        output, _ = self.process.communicate(timeout=30)
-        return output
+        self.process.wait(timeout=30)
+        self.reader.join(10)
+        return "".join(self.lines)
 
 
 @pytest.fixture
@@ -172,7 +191,7 @@ def test_serve_with_several_workers_survives_a_bad_file_on_sighup(workdir: Path)
         assert statuses == {200}
         (workdir / "ledgerport.toml").write_text("[server]\nnonsense = 1\n", "utf-8")
         os.kill(server.process.pid, signal.SIGHUP)
-        time.sleep(3)
+        server.wait_for_output("Started server process", 4)  # both workers restarted
         server.wait_ready(60)
         with server.client(("ops", "ops-pw")) as client:
             statuses = {client.get("/api/sys/companies").status_code for _ in range(20)}

@@ -7,6 +7,8 @@ come from ``api/openapi_schemas.py``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ledgerport import __version__
 from ledgerport.api.openapi_batch import batch_path, batch_schemas
 from ledgerport.api.openapi_extensions import extension_paths, extension_schemas
@@ -89,7 +91,17 @@ def build_openapi(registry: Registry, *, server_url: str | None = None) -> dict[
     document["security"] = [{"basicAuth": []}, {"bearerAuth": []}, {"oauth2": []}]
     document["paths"] = _paths(registry, names)
     document["components"] = _components(registry, names, server_url or "")
+    _add_auth(document)
     return document
+
+
+def _add_auth(document: dict[str, Any]) -> None:
+    """The OAuth endpoints, API users, OAuth clients and the audit log."""
+    from ledgerport.api.openapi_auth import AUTH_TAG, auth_paths, auth_schemas
+
+    document["tags"].append(AUTH_TAG)
+    document["paths"].update(auth_paths())
+    document["components"]["schemas"].update(auth_schemas())
 
 
 def _info() -> dict[str, object]:

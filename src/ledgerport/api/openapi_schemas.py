@@ -510,6 +510,7 @@ def security_schemes(server_url: str) -> dict[str, object]:
                     "scopes": SCOPES,
                 },
                 "password": {"tokenUrl": token_url, "refreshUrl": token_url, "scopes": SCOPES},
+                "clientCredentials": {"tokenUrl": token_url, "scopes": SCOPES},
             },
         },
     }

@@ -63,7 +63,9 @@ class BasicAuthenticator:
         password: str,
         lookup: Callable[[str], Awaitable[UserRecord | None]],
         to_principal: Callable[[UserRecord], Principal],
+        on_failure: Callable[[], Awaitable[None]] | None = None,
     ) -> Principal:
+        """The principal of these credentials; ``on_failure`` runs on a wrong password."""
         fingerprint = hmac.new(
             self._pepper, f"{username}\x00{password}".encode(), hashlib.sha256
         ).digest()
@@ -74,6 +76,8 @@ class BasicAuthenticator:
         user = await lookup(username)
         ok = await self._verifier.verify(user.password_hash if user else DUMMY_HASH, password)
         if user is None or not ok or user.disabled:
+            if on_failure is not None:
+                await on_failure()
             raise Unauthenticated(
                 "Wrong user name or password.",
                 headers={"WWW-Authenticate": 'Basic realm="ledgerport", charset="UTF-8"'},

@@ -10,10 +10,16 @@ from ledgerport.errors import CompanyForbidden, Forbidden
 from ledgerport.model import Scope
 from ledgerport.request.intent import Method, Target
 
-__all__ = ["authorize", "required_scope"]
+__all__ = ["ADMIN_RESOURCES", "authorize", "required_scope"]
+
+ADMIN_RESOURCES = frozenset({"apiusers", "oauthclients"})
+"""``/api/sys`` resources that manage credentials: the ``admin`` scope as well as allow_sys."""
 
 
-def required_scope(method: Method) -> str:
+def required_scope(method: Method, target: Target | None = None) -> str:
+    """The scope a credential needs for ``method`` on ``target``."""
+    if target is not None and target.scope is Scope.SYS and target.resource in ADMIN_RESOURCES:
+        return "admin"
     return "read" if method is Method.GET else "write"
 
 
@@ -31,6 +37,6 @@ def authorize(principal: Principal, target: Target, method: Method) -> None:
         raise Forbidden(
             f"User {principal.username} may not use /api/catalog (allow_catalog is off)."
         )
-    scope = required_scope(method)
+    scope = required_scope(method, target)
     if scope not in principal.scopes:
         raise Forbidden(f"This credential lacks the {scope!r} scope.")
