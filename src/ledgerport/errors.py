@@ -29,7 +29,10 @@ Codes are stable and grouped by the pipeline stage that raises them, as in Postg
     │   ├── StillReferenced     LP403
     │   ├── PreconditionFailed  LP404
     │   ├── DatabaseBusy        LP405
-    │   └── Conflict            LP406
+    │   ├── Conflict            LP406
+    │   ├── SeriesExhausted     LP407  a number series interval has no number left
+    │   ├── DocumentLocked      LP408  released/approved documents are read-only
+    │   └── ActionRefused       LP409  a business action's checks failed (``errors``)
     └── InternalError           LP500
 """
 
@@ -39,6 +42,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "ActionRefused",
     "AuthError",
     "BadHeader",
     "BadPath",
@@ -47,6 +51,7 @@ __all__ = [
     "CompanyForbidden",
     "Conflict",
     "DatabaseBusy",
+    "DocumentLocked",
     "DuplicateKey",
     "FieldError",
     "Forbidden",
@@ -60,6 +65,7 @@ __all__ = [
     "PreconditionFailed",
     "RateLimited",
     "RequestError",
+    "SeriesExhausted",
     "StillReferenced",
     "StoreError",
     "Unauthenticated",
@@ -246,6 +252,22 @@ class DatabaseBusy(StoreError):
 class Conflict(StoreError):
     code = "LP406"
     title = "Conflict"
+
+
+class SeriesExhausted(StoreError):
+    code = "LP407"
+    title = "Number series exhausted"
+
+
+class DocumentLocked(StoreError):
+    code = "LP408"
+    title = "Document is read-only"
+
+
+class ActionRefused(StoreError):
+    status = 422
+    code = "LP409"
+    title = "Action refused"
 
 
 class InternalError(LedgerportError):

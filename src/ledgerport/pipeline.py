@@ -6,10 +6,11 @@ HTTP handlers, batch sub-requests, custom actions and the CLI's imports all call
 from __future__ import annotations
 
 from ledgerport.auth.principal import Principal
-from ledgerport.domain import mutations
+from ledgerport.domain import actions, mutations
 from ledgerport.domain.context import WorkContext
-from ledgerport.errors import NotFound
-from ledgerport.plan.plan import Create, Delete, ReadList, ReadOne, Update
+from ledgerport.domain.reservations import RESERVE_ATTEMPTS, reserve
+from ledgerport.errors import DuplicateKey, NotFound
+from ledgerport.plan.plan import Create, Delete, ReadList, ReadOne, RunAction, Update
 from ledgerport.plan.planner import plan_request
 from ledgerport.request.intent import ResourceRequest
 from ledgerport.response import (
@@ -22,7 +23,7 @@ from ledgerport.response import (
 )
 from ledgerport.services import Services
 from ledgerport.store import changelog
-from ledgerport.store.rows import read_list, read_one
+from ledgerport.store.rows import read_children, read_list, read_one
 
 __all__ = ["run"]
 
@@ -39,6 +40,8 @@ async def run(request: ResourceRequest, principal: Principal, services: Services
     if isinstance(plan, ReadOne):
         async with database.read() as conn:
             found = await read_one(conn, tables, plan)
+            if found is not None:
+                await read_children(conn, tables, registry, plan, found)
         if found is None:
             shown = ", ".join(f"{n} {v}" for n, v in zip(plan.entity.key, plan.key, strict=True))
             raise NotFound(f"There is no {plan.entity.title.lower()} with {shown}.")
@@ -47,9 +50,30 @@ async def run(request: ResourceRequest, principal: Principal, services: Services
         ):
             return not_modified(found.etag)
         return entity_outcome(found)
-    async with database.write() as conn:
-        ctx = WorkContext(conn, tables, registry, principal, services.clock())
-        if isinstance(plan, Create):
+    if isinstance(plan, Create):
+        for attempt in range(1, RESERVE_ATTEMPTS + 1):
+            numbered = await reserve(database, tables, registry, principal, plan, services.clock())
+            try:
+                return await _write(request, numbered, principal, services)
+            except DuplicateKey:
+                if numbered is plan or attempt == RESERVE_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+    return await _write(request, plan, principal, services)
+
+
+async def _write(
+    request: ResourceRequest,
+    plan: Create | Update | Delete | RunAction,
+    principal: Principal,
+    services: Services,
+) -> Outcome:
+    """One write transaction: the plan's rows and their change-log entries, or nothing."""
+    async with services.database.write() as conn:
+        ctx = WorkContext(conn, services.tables, services.registry, principal, services.clock())
+        if isinstance(plan, RunAction):
+            done = await actions.run(ctx, plan)
+        elif isinstance(plan, Create):
             created = await mutations.create(ctx, plan)
         elif isinstance(plan, Update):
             updated = await mutations.update(ctx, plan)
@@ -57,6 +81,8 @@ async def run(request: ResourceRequest, principal: Principal, services: Services
             await mutations.delete(ctx, plan)
         await changelog.append(conn, ctx.changes)
     minimal = request.prefer.return_minimal
+    if isinstance(plan, RunAction):
+        return actions.outcome(done, request, minimal)
     if isinstance(plan, Create):
         location = request.base_url + entity_path(request.target, created)
         return entity_outcome(created, status=201, minimal=minimal, location=location)

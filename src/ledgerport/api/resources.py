@@ -46,7 +46,9 @@ async def data_resource(request: Request) -> Response:
     body = None
     if method in _WITH_BODY:
         raw = await read_body(request, services.settings.server.max_body_bytes)
-        body = parse_body(request.headers.get("content-type"), raw)
+        if raw.strip() or "actions" not in target.rest:
+            # Actions take no body: an empty one is fine, a sent one must be JSON.
+            body = parse_body(request.headers.get("content-type"), raw)
     intent = ResourceRequest(
         method=method,
         target=target,

@@ -32,7 +32,7 @@ __all__ = [
 _COMPANY_NO = re.compile(r"[0-9]{1,9}")
 _RESOURCE = re.compile(r"[a-z][a-z0-9_]{0,62}")
 
-_SUPPORTED_OPTIONS = frozenset({"$top", "$skip"})
+_SUPPORTED_OPTIONS = frozenset({"$top", "$skip", "$expand", "$assignorder"})
 _ETAG = re.compile(r'\s*(\*|(?:W/)?"[^"]*")\s*(?:,|$)')
 
 
@@ -76,7 +76,20 @@ def parse_options(params: Sequence[tuple[str, str]]) -> QueryOptions:
     return QueryOptions(
         top=_non_negative(values, "$top"),
         skip=_non_negative(values, "$skip"),
+        expand=_names(values, "$expand"),
+        assign_order=_names(values, "$assignorder") or None,
     )
+
+
+def _names(values: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list of names (``$expand=lines``, ``$assignOrder=a,b``)."""
+    raw = values.get(name)
+    if raw is None:
+        return ()
+    names = tuple(n.strip() for n in raw.split(","))
+    if not all(names):
+        raise BadQueryOption(f"{name} must be a comma-separated list of names, not {raw!r}.")
+    return names
 
 
 def _non_negative(values: Mapping[str, str], name: str) -> int | None:
