@@ -1,0 +1,78 @@
+"""Number series: "next", per-user intervals, exhaustion and uniqueness under concurrency."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+from conftest import SERIES_USER_INTERVAL, Live
+from feature.helpers import assert_problem, unique_no
+
+
+def _post_next(client: httpx.Client, field: str = "customerNo") -> httpx.Response:
+    return client.post("/api/9999/associates", json={"name": "Neste AS", field: "next"})
+
+
+def test_fifty_concurrent_creates_get_fifty_distinct_numbers(live: Live) -> None:
+    with live.client() as client, ThreadPoolExecutor(max_workers=25) as pool:
+        responses = list(pool.map(lambda _: _post_next(client), range(50)))
+    assert [r.status_code for r in responses] == [201] * 50, [r.text for r in responses][:3]
+    numbers = [r.json()["customerNo"] for r in responses]
+    assert len(set(numbers)) == 50
+    assert len({r.json()["associateNo"] for r in responses}) == 50
+
+
+def test_next_skips_numbers_taken_explicitly(live: Live) -> None:
+    with live.client() as client:
+        first = _post_next(client, "employeeNo")
+        assert first.status_code == 201, first.text
+        following = first.json()["employeeNo"] + 1
+        explicit = client.post(
+            "/api/9999/associates", json={"name": "Tatt AS", "employeeNo": following}
+        )
+        assert explicit.status_code == 201, explicit.text
+        after = _post_next(client, "employeeNo")
+        assert after.status_code == 201, after.text
+        assert after.json()["employeeNo"] == following + 1
+
+
+def test_a_users_own_interval_overrides_the_company_default(live: Live) -> None:
+    start, end = SERIES_USER_INTERVAL
+    with live.client("series") as client:
+        mine = [_post_next(client) for _ in range(2)]
+    assert [r.status_code for r in mine] == [201, 201], mine[0].text
+    assert [r.json()["customerNo"] for r in mine] == [start, start + 1]
+    with live.client("alice") as client:
+        other = _post_next(client)
+    assert other.status_code == 201
+    assert not start <= other.json()["customerNo"] <= end
+
+
+def test_an_exhausted_interval_is_a_409_naming_it(live: Live) -> None:
+    first = unique_no() * 10
+    series = {"field": "associates.supplierNo", "fromNo": first, "toNo": first + 1, "nextNo": first}
+    with live.client() as client:
+        path = "/api/9999/numberseries/associates.supplierNo"
+        if client.get(path).status_code == 200:
+            response = client.patch(path, json={k: v for k, v in series.items() if k != "field"})
+        else:
+            response = client.post("/api/9999/numberseries", json=series)
+        assert response.status_code in (200, 201), response.text
+        made = [_post_next(client, "supplierNo") for _ in range(2)]
+        assert [r.json()["supplierNo"] for r in made] == [first, first + 1]
+        body = assert_problem(_post_next(client, "supplierNo"), 409, "LP407")
+        assert "associates.supplierNo" in str(body["detail"])
+        listed = client.get("/api/9999/numberseries").json()["value"]
+        assert any(s["field"] == "associates.supplierNo" for s in listed)
+
+
+def test_next_is_refused_on_a_field_without_a_series(live: Live) -> None:
+    with live.client() as client:
+        response = client.post("/api/9999/associates", json={"name": "next"})
+        assert response.status_code == 201
+        assert_problem(
+            client.post("/api/9999/associates", json={"name": "X", "creditLimit": "next"}),
+            400,
+            "LP203",
+        )
