@@ -41,6 +41,10 @@ PASSWORDS = {"alice": "alice-pw-1", "bob": "bob-pw-2", "admin": "admin-pw-3", "n
 PASSWORDS["series"] = "series-pw-5"
 SERIES_USER_INTERVAL = (700_000, 700_004)
 """The ``series`` user's own interval of associates.customerNo in company 9999."""
+SERIES_INTERVAL_TOML = (
+    f'{{ field = "associates.customerNo", from = {SERIES_USER_INTERVAL[0]}, '
+    f"to = {SERIES_USER_INTERVAL[1]} }}"
+)
 
 
 def _pg_reachable(url: str) -> bool:
@@ -130,9 +134,7 @@ companies = [{{ company_no = 9999 }}]
 [[users]]
 username = "series"
 password_hash = "{password_hashes["series"]}"
-companies = [{{ company_no = 9999, number_series = [
-  {{ field = "associates.customerNo", from = {SERIES_USER_INTERVAL[0]}, to = {SERIES_USER_INTERVAL[1]} }}
-] }}]
+companies = [{{ company_no = 9999, number_series = [{SERIES_INTERVAL_TOML}] }}]
 """
 
 
