@@ -74,7 +74,7 @@ async def _write(
         if isinstance(plan, RunAction):
             done = await actions.run(ctx, plan)
         elif isinstance(plan, Create):
-            created = await mutations.create(ctx, plan)
+            created = await actions.create_entity(ctx, plan)
         elif isinstance(plan, Update):
             updated = await mutations.update(ctx, plan)
         elif isinstance(plan, Delete):

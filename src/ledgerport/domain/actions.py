@@ -13,6 +13,7 @@ from decimal import Decimal
 from ledgerport.domain import derivations, documents, posting
 from ledgerport.domain.context import Stored, WorkContext
 from ledgerport.domain.mutations import create
+from ledgerport.domain.payments import create_payment
 from ledgerport.errors import ActionRefused, FieldError, NotFound
 from ledgerport.model import Scope
 from ledgerport.plan.plan import ChildRows, Create, RunAction
@@ -21,7 +22,7 @@ from ledgerport.request.intent import ResourceRequest, Target
 from ledgerport.response import Outcome, entity_outcome, entity_path
 from ledgerport.store.rows import stored
 
-__all__ = ["Done", "outcome", "run"]
+__all__ = ["Done", "create_entity", "outcome", "run"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,13 @@ class Done:
 
     entity: Stored
     created: bool
+
+
+async def create_entity(ctx: WorkContext, plan: Create) -> Stored:
+    """A create, with the business rule of its resource (a payment settles open items)."""
+    if plan.entity.resource == "payments" and plan.company_no is not None:
+        return await create_payment(ctx, plan)
+    return await create(ctx, plan)
 
 
 async def run(ctx: WorkContext, plan: RunAction) -> Done:
