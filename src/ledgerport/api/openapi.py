@@ -8,6 +8,7 @@ come from ``api/openapi_schemas.py``.
 from __future__ import annotations
 
 from ledgerport import __version__
+from ledgerport.api.openapi_actions import action_paths
 from ledgerport.api.openapi_schemas import (
     ERROR_RESPONSES,
     EntityNames,
@@ -123,6 +124,7 @@ def _paths(registry: Registry, names: dict[tuple[Scope, str], EntityNames]) -> d
         named = names[entity.scope, entity.resource]
         paths[collection_path(entity)] = _collection_item(entity, named)
         paths[item_path(entity)] = _entity_item(entity, named)
+        paths.update(action_paths(names, item_path(entity), entity))
     paths["/healthz"] = {"get": _healthz()}
     paths["/readyz"] = {"get": _readyz()}
     return paths

@@ -104,7 +104,8 @@ def test_a_server_url_becomes_the_server_and_the_base_of_the_oauth_urls(
 def test_every_entity_has_its_list_and_item_paths_with_every_method(
     registry: Registry, doc: dict[str, Any]
 ) -> None:
-    assert len(doc["paths"]) == 2 * len(registry.entities) + 2
+    actions = sum(len(e.actions) for e in registry.entities)
+    assert len(doc["paths"]) == 2 * len(registry.entities) + 2 + actions
     for entity in registry.entities:
         collection, item = expected_paths(entity)
         assert set(doc["paths"][collection]) - {"parameters"} == {"get", "post"}, collection
@@ -436,3 +437,12 @@ async def test_other_files_are_not_found(client: httpx.AsyncClient, path: str) -
     response = await client.get(path)
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_actions_are_listed_with_their_answers(doc: dict[str, Any]) -> None:
+    release = doc["paths"]["/api/{companyNo}/customerinvoices/{invoiceNo}/actions/release"]
+    assert set(release) == {"parameters", "post"}
+    assert "200" in release["post"]["responses"]
+    assert "customerinvoices.released" in release["post"]["description"]
+    invoice = doc["paths"]["/api/{companyNo}/orders/{orderNo}/actions/invoice"]
+    assert "Location" in invoice["post"]["responses"]["201"]["headers"]
