@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import httpx
 
-from conftest import Live
 from feature.helpers import unique_no
 
 ACCOUNTS = [
@@ -40,6 +39,31 @@ def ensure_ledger(client: httpx.Client, company: int = 9999) -> None:
         accounts = {k: v for k, v in vat.items() if k.endswith("AccountNo")}
         response = client.patch(f"/api/{company}/vatcodes/{vat['vatCode']}", json=accounts)
         assert response.status_code == 200, response.text
+    ensure_series(client)
+
+
+SERIES = {
+    "associates.customerNo": (500_000, 599_999),
+    "associates.supplierNo": (600_000, 649_999),
+}
+"""Intervals for "next" in tests, clear of the explicit numbers of ``unique_no``."""
+
+
+def ensure_series(client: httpx.Client) -> None:
+    """Put the "next" series of company 9999 in their test intervals (once per database)."""
+    for field, (first, last) in SERIES.items():
+        path = f"/api/9999/numberseries/{field}"
+        current = client.get(path)
+        wanted = {"fromNo": first, "toNo": last}
+        if current.status_code == 404:
+            response = client.post(
+                "/api/9999/numberseries", json={"field": field, "nextNo": first, **wanted}
+            )
+        elif not first <= current.json()["nextNo"] <= last + 1:
+            response = client.patch(path, json={"nextNo": first, **wanted})
+        else:
+            continue
+        assert response.status_code in (200, 201), response.text
 
 
 def make_terms(client: httpx.Client, days: int = 14) -> int:
@@ -82,8 +106,3 @@ def make_product(client: httpx.Client, price: str = "100.00", vat: int = 3) -> s
     )
     assert response.status_code == 201, response.text
     return product_no
-
-
-def setup(live: Live) -> None:
-    with live.client("admin") as client:
-        ensure_ledger(client)

@@ -5,9 +5,17 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pytest
 
 from conftest import SERIES_USER_INTERVAL, Live
+from feature.business_setup import SERIES, ensure_series
 from feature.helpers import assert_problem, unique_no
+
+
+@pytest.fixture(scope="module", autouse=True)
+def series(live: Live) -> None:
+    with live.client("admin") as client:
+        ensure_series(client)
 
 
 def _post_next(client: httpx.Client, field: str = "customerNo") -> httpx.Response:
@@ -51,20 +59,22 @@ def test_a_users_own_interval_overrides_the_company_default(live: Live) -> None:
 
 def test_an_exhausted_interval_is_a_409_naming_it(live: Live) -> None:
     first = unique_no() * 10
-    series = {"field": "associates.supplierNo", "fromNo": first, "toNo": first + 1, "nextNo": first}
+    path = "/api/9999/numberseries/associates.supplierNo"
     with live.client() as client:
-        path = "/api/9999/numberseries/associates.supplierNo"
-        if client.get(path).status_code == 200:
-            response = client.patch(path, json={k: v for k, v in series.items() if k != "field"})
-        else:
-            response = client.post("/api/9999/numberseries", json=series)
-        assert response.status_code in (200, 201), response.text
-        made = [_post_next(client, "supplierNo") for _ in range(2)]
-        assert [r.json()["supplierNo"] for r in made] == [first, first + 1]
-        body = assert_problem(_post_next(client, "supplierNo"), 409, "LP407")
-        assert "associates.supplierNo" in str(body["detail"])
+        saved = client.get(path).json()
+        narrow = {"fromNo": first, "toNo": first + 1, "nextNo": first}
+        try:
+            assert client.patch(path, json=narrow).status_code == 200
+            made = [_post_next(client, "supplierNo") for _ in range(2)]
+            assert [r.json()["supplierNo"] for r in made] == [first, first + 1]
+            body = assert_problem(_post_next(client, "supplierNo"), 409, "LP407")
+            assert "associates.supplierNo" in str(body["detail"])
+        finally:
+            wide = {k: saved[k] for k in ("fromNo", "toNo", "nextNo")}
+            assert client.patch(path, json=wide).status_code == 200
         listed = client.get("/api/9999/numberseries").json()["value"]
         assert any(s["field"] == "associates.supplierNo" for s in listed)
+        assert SERIES["associates.supplierNo"][0] <= saved["nextNo"]
 
 
 def test_next_is_refused_on_a_field_without_a_series(live: Live) -> None:

@@ -34,7 +34,9 @@ __all__ = [
     "NEXT",
     "assign_key",
     "create_default",
+    "ensure_defaults",
     "numbered_fields",
+    "series_fields",
     "series_name",
     "take",
 ]
@@ -217,3 +219,41 @@ async def assign_key(
     assert isinstance(number, int)
     result[last.name] = number
     return result
+
+
+def series_fields(entity: Entity) -> tuple[Field, ...]:
+    """Fields of ``entity`` numbered from a company series: a single key, or ``"next"`` ones."""
+    if entity.scope is not Scope.COMPANY:
+        return ()
+    found = [
+        f
+        for f in entity.fields
+        if f.series
+        and f.type is FieldType.INTEGER
+        and (f.name not in entity.key or len(entity.key) == 1)
+    ]
+    return tuple(found)
+
+
+async def ensure_defaults(
+    conn: AsyncConnection, tables: Tables, registry: Registry, now: dt.datetime
+) -> int:
+    """Every company's default interval of every series field (missing ones made); a count."""
+    companies = tables.of(registry.entity(Scope.SYS, "companies"))
+    series = tables.of(registry.entity(Scope.COMPANY, "numberseries"))
+    made = 0
+    for (company_no,) in (
+        await conn.execute(companies.select().with_only_columns(companies.c.company_no))
+    ).all():
+        present = {
+            r.field
+            for r in await conn.execute(
+                series.select().where(series.c[COMPANY_COLUMN] == company_no)
+            )
+        }
+        for entity in registry.in_scope(Scope.COMPANY):
+            for field in series_fields(entity):
+                if series_name(entity, field) not in present:
+                    await create_default(conn, tables, registry, company_no, entity, field, now)
+                    made += 1
+    return made
