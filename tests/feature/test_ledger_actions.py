@@ -10,6 +10,8 @@ import pytest
 from conftest import Live
 from feature.business_setup import ensure_ledger, make_customer, make_product
 from feature.helpers import assert_problem
+from feature.test_changelog import last_seq, log_rows
+from ledgerport.codec import decode
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -158,3 +160,23 @@ def test_actions_are_checked_like_other_paths(live: Live) -> None:
         assert_problem(client.post("/api/9999/orders/1/actions/explode"), 404, "LP206")
         assert_problem(client.get("/api/9999/orders/1/actions/invoice"), 405, "LP205")
         assert_problem(client.post("/api/9999/orders/999999/actions/invoice"), 404, "LP202")
+
+
+def test_release_logs_every_row_and_the_action(live: Live) -> None:
+    start = last_seq(live)
+    with live.client() as client:
+        invoice = _released_invoice(client)
+    rows = log_rows(live, start)
+    events = {(r["resource"], r["operation"]) for r in rows}
+    assert ("customerinvoices", "released") in events
+    assert {
+        ("vouchers", "created"),
+        ("voucherlines", "created"),
+        ("customeropenitems", "created"),
+        ("customerinvoices", "updated"),
+    } <= events
+    released = next(r for r in rows if r["operation"] == "released")
+    assert decode(str(released["entity_key"]).encode()) == {"invoiceNo": invoice["invoiceNo"]}
+    assert released["username"] == "alice"
+    voucher_lines = [r for r in rows if r["resource"] == "voucherlines"]
+    assert len(voucher_lines) == 3  # receivables, revenue, output VAT

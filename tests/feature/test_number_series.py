@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from conftest import SERIES_USER_INTERVAL, Live
+from conftest import SERIES_USER_INTERVAL, Live, ServerThread
 from feature.business_setup import SERIES, ensure_series
 from feature.helpers import assert_problem, unique_no
 
@@ -29,6 +29,29 @@ def test_fifty_concurrent_creates_get_fifty_distinct_numbers(live: Live) -> None
     numbers = [r.json()["customerNo"] for r in responses]
     assert len(set(numbers)) == 50
     assert len({r.json()["associateNo"] for r in responses}) == 50
+
+
+def test_two_servers_on_one_database_never_hand_out_a_number_twice(live: Live) -> None:
+    """A second app (its own engine and pool, as another process has) on the same database."""
+    second = ServerThread(
+        live.settings, live.config_path, live.cert, live.cert.with_name("localhost.key")
+    )
+    second.start()
+    try:
+        other = Live(
+            live.backend,
+            f"https://localhost:{second.port}",
+            live.settings,
+            live.cert,
+            live.config_path,
+        )
+        with live.client() as one, other.client() as two, ThreadPoolExecutor(16) as pool:
+            clients = [one, two] * 20
+            responses = list(pool.map(_post_next, clients))
+    finally:
+        second.stop()
+    assert [r.status_code for r in responses] == [201] * 40, responses[0].text
+    assert len({r.json()["customerNo"] for r in responses}) == 40
 
 
 def test_next_skips_numbers_taken_explicitly(live: Live) -> None:
