@@ -90,6 +90,10 @@ def test_credit_note_reverses_a_released_invoice(live: Live) -> None:
         voucher = client.get(f"/api/9999/vouchers/{note['voucherNo']}?$expand=lines").json()
         receivable = next(v for v in voucher["lines"] if v["accountNo"] == 1500)
         assert receivable["creditAmount"] == 500
+        own = _open_item(client, "customeropenitems", invoice["invoiceNo"])
+        credit = _open_item(client, "customeropenitems", note["invoiceNo"])
+        assert (own["remainingAmount"], own["isSettled"]) == (0, True)
+        assert (credit["amount"], credit["remainingAmount"]) == (-500, 0)
         assert_problem(client.post(f"{path}/actions/credit"), 422, "LP409")
 
 

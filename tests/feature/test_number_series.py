@@ -109,3 +109,21 @@ def test_next_is_refused_on_a_field_without_a_series(live: Live) -> None:
             400,
             "LP203",
         )
+
+
+def test_a_bad_interval_is_refused_naming_the_fields(live: Live) -> None:
+    with live.client() as client:
+        bad_field = client.post(
+            "/api/9999/numberseries", json={"field": "associates.name", "fromNo": 1, "toNo": 9}
+        )
+        body = assert_problem(bad_field, 400, "LP203")
+        assert body["errors"] == [  # type: ignore[comparison-overlap]
+            {
+                "field": "field",
+                "message": "'associates.name' is not a numbered field (resource.fieldName)",
+            }
+        ]
+        path = "/api/9999/numberseries/associates.customerNo"
+        inverted = client.patch(path, json={"fromNo": 10, "toNo": 5, "nextNo": 7})
+        fields = {e["field"] for e in assert_problem(inverted, 400, "LP203")["errors"]}  # type: ignore[union-attr]
+        assert fields == {"toNo", "nextNo"}

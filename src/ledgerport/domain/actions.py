@@ -17,7 +17,7 @@ from ledgerport.domain.payments import create_payment
 from ledgerport.errors import ActionRefused, FieldError, NotFound
 from ledgerport.model import Scope
 from ledgerport.plan.plan import ChildRows, Create, RunAction
-from ledgerport.query.statements import select_one, update_row
+from ledgerport.query.statements import match_condition, select_one, select_where, update_row
 from ledgerport.request.intent import ResourceRequest, Target
 from ledgerport.response import Outcome, entity_outcome, entity_path
 from ledgerport.store.rows import stored
@@ -265,8 +265,40 @@ async def credit_invoice(ctx: WorkContext, company_no: int, invoice: Stored) -> 
     )
     note = await _create_invoice(ctx, company_no, head, rows)
     released = await _release(ctx, company_no, note)
+    await _offset_items(ctx, company_no, invoice, released)
     await _set(ctx, company_no, invoice, {"status": "credited"}, "credited")
     return Done(released, created=True)
+
+
+async def _offset_items(ctx: WorkContext, company_no: int, invoice: Stored, note: Stored) -> None:
+    """The credit note's (negative) open item settles what is left of the invoice's."""
+    entity = ctx.registry.entity(Scope.COMPANY, "customeropenitems")
+    table = ctx.tables.of(entity)
+    items = {}
+    for document in (invoice, note):
+        condition = match_condition(
+            table, entity, company_no, {"invoiceNo": document.values["invoiceNo"]}
+        )
+        row = (await ctx.conn.execute(select_where(ctx.tables, entity, condition))).first()
+        if row is not None:
+            items[document.values["invoiceNo"]] = stored(entity, row)
+    own, credit = items.get(invoice.values["invoiceNo"]), items.get(note.values["invoiceNo"])
+    if own is None or credit is None:
+        return
+    offset = min(
+        _decimal(own.values["remainingAmount"]), -_decimal(credit.values["remainingAmount"])
+    )
+    if offset <= 0:
+        return
+    for item, change in ((own, -offset), (credit, offset)):
+        remaining = _decimal(item.values["remainingAmount"]) + change
+        changes: dict[str, object] = {"remainingAmount": remaining, "isSettled": remaining == 0}
+        key = tuple(item.key.values())
+        values = {**changes, "lastModifiedDateTime": ctx.now}
+        row = (
+            await ctx.conn.execute(update_row(ctx.tables, entity, company_no, key, values))
+        ).one()
+        ctx.record(stored(entity, row), company_no, "updated", changes)
 
 
 def _decimal(value: object) -> Decimal:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ledgerport.domain import derivations, documents
 from ledgerport.domain.context import Stored, WorkContext
-from ledgerport.domain.numbering import assign_key, take
+from ledgerport.domain.numbering import assign_key, check_interval, take
 from ledgerport.domain.references import (
     cascade_children,
     check_targets_exist,
@@ -71,6 +71,7 @@ async def create(ctx: WorkContext, plan: Create) -> Stored:
     document = await documents.parent_document(ctx, entity, company_no, plan.values)
     values = await derivations.assign(ctx, entity, company_no, plan.values, plan.assign_order)
     given = _with_defaults(ctx, entity, values)
+    _check_entity_rules(ctx, entity, given)
     await check_targets_exist(ctx, entity, company_no, given)
     children = [(rows, await _prepare_rows(ctx, rows, company_no)) for rows in plan.children]
     if entity.totals is not None and company_no is not None:
@@ -107,6 +108,11 @@ async def create(ctx: WorkContext, plan: Create) -> Stored:
     if document is not None and company_no is not None:
         await documents.refresh_totals(ctx, company_no, document)
     return result
+
+
+def _check_entity_rules(ctx: WorkContext, entity: Entity, values: Mapping[str, object]) -> None:
+    if entity.scope is Scope.COMPANY and entity.resource == "numberseries":
+        check_interval(ctx.registry, values)
 
 
 async def _prepare_rows(
@@ -170,6 +176,7 @@ async def update(ctx: WorkContext, plan: Update) -> Stored:
             changed[entity.line_amount.into] = merged[entity.line_amount.into]
     if not changed:
         return current
+    _check_entity_rules(ctx, entity, {**current.values, **changed})
     await check_targets_exist(ctx, entity, plan.company_no, changed)
     await check_unreferenced(ctx, entity, plan.company_no, current.values, set(changed))
     changed["lastModifiedDateTime"] = ctx.now

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ledgerport.auth.principal import NumberInterval, Principal
 from ledgerport.domain.context import WorkContext
-from ledgerport.errors import SeriesExhausted
+from ledgerport.errors import FieldError, SeriesExhausted, ValidationFailed
 from ledgerport.model import Entity, Field, FieldType, Registry, Scope
 from ledgerport.query.series import bump_counter, highest, insert_counter, is_taken
 from ledgerport.query.statements import next_number
@@ -33,6 +33,7 @@ __all__ = [
     "DEFAULT_LAST",
     "NEXT",
     "assign_key",
+    "check_interval",
     "create_default",
     "ensure_defaults",
     "numbered_fields",
@@ -257,3 +258,26 @@ async def ensure_defaults(
                     await create_default(conn, tables, registry, company_no, entity, field, now)
                     made += 1
     return made
+
+
+def check_interval(registry: Registry, values: Mapping[str, object]) -> None:
+    """A ``numberseries`` row names a series field and has from <= next <= to + 1 (400)."""
+    errors: list[FieldError] = []
+    name = values.get("field")
+    resource, _, field_name = str(name).partition(".")
+    entity = registry.get(Scope.COMPANY, resource)
+    fields = series_fields(entity) if entity is not None else ()
+    if not any(f.name == field_name for f in fields):
+        errors.append(FieldError("field", f"{name!r} is not a numbered field (resource.fieldName)"))
+    start, end, following = values.get("fromNo"), values.get("toNo"), values.get("nextNo")
+    if isinstance(start, int) and isinstance(end, int) and start > end:
+        errors.append(FieldError("toNo", "must be at least fromNo"))
+    if (
+        isinstance(start, int)
+        and isinstance(end, int)
+        and isinstance(following, int)
+        and not start <= following <= end + 1
+    ):
+        errors.append(FieldError("nextNo", f"must be between {start} and {end + 1}"))
+    if errors:
+        raise ValidationFailed("The number series interval is not valid.", errors=errors)
