@@ -222,8 +222,9 @@ def _check_totals(document: Stored, parts: list[documents.VatLine]) -> None:
 
 
 def _revenue_postings(parts: list[tuple[int, documents.VatLine]]) -> list[posting.Posting]:
+    """Revenue credited per (account, VAT code), output VAT per (VAT account, VAT code)."""
     postings: list[posting.Posting] = []
-    vat_by_account: dict[int, Decimal] = {}
+    vat_by_account: dict[tuple[int, int | None], Decimal] = {}
     for account, vat in parts:
         postings.append(posting.Posting(account, -vat.net, "Revenue", vat_code=vat.vat_code))
         if vat.vat:
@@ -232,11 +233,10 @@ def _revenue_postings(parts: list[tuple[int, documents.VatLine]]) -> list[postin
                     f"VAT code {vat.vat_code} has no output VAT account.",
                     errors=[FieldError("lines.vatCode", f"{vat.vat_code}: no output account")],
                 )
-            vat_by_account[vat.output_account] = (
-                vat_by_account.get(vat.output_account, Decimal(0)) + vat.vat
-            )
-    for account, amount in sorted(vat_by_account.items()):
-        postings.append(posting.Posting(account, -amount, "Output VAT"))
+            key = (vat.output_account, vat.vat_code)
+            vat_by_account[key] = vat_by_account.get(key, Decimal(0)) + vat.vat
+    for (account, code), amount in sorted(vat_by_account.items()):
+        postings.append(posting.Posting(account, -amount, "Output VAT", vat_code=code))
     return postings
 
 
@@ -317,7 +317,7 @@ async def approve_supplier_invoice(ctx: WorkContext, company_no: int, invoice: S
     invoice_no = invoice.values["invoiceNo"]
     text = f"Supplier invoice {invoice_no}"
     postings: list[posting.Posting] = []
-    vat_by_account: dict[int, Decimal] = {}
+    vat_by_account: dict[tuple[int, int | None], Decimal] = {}
     for account, vat in await _by_account(ctx, company_no, invoice, lines):
         postings.append(posting.Posting(account, vat.net, "Expense", vat_code=vat.vat_code))
         if vat.vat:
@@ -326,10 +326,12 @@ async def approve_supplier_invoice(ctx: WorkContext, company_no: int, invoice: S
                     f"VAT code {vat.vat_code} has no input VAT account.",
                     errors=[FieldError("lines.vatCode", f"{vat.vat_code}: no input account")],
                 )
-            vat_by_account[vat.input_account] = (
-                vat_by_account.get(vat.input_account, Decimal(0)) + vat.vat
-            )
-    postings += [posting.Posting(a, v, "Input VAT") for a, v in sorted(vat_by_account.items())]
+            key = (vat.input_account, vat.vat_code)
+            vat_by_account[key] = vat_by_account.get(key, Decimal(0)) + vat.vat
+    postings += [
+        posting.Posting(a, v, "Input VAT", vat_code=c)
+        for (a, c), v in sorted(vat_by_account.items())
+    ]
     gross = _decimal(invoice.values["grossAmount"])
     postings.append(
         posting.Posting(posting.PAYABLES_ACCOUNT, -gross, text, supplier_no=supplier_no)
