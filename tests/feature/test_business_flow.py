@@ -84,3 +84,8 @@ def test_order_to_released_invoice_posts_a_balanced_voucher(live: Live) -> None:
         assert_problem(client.patch(path, json={"notes": "late change"}), 409, "LP408")
         assert_problem(client.delete(path), 409, "LP408")
         assert_problem(client.post(f"{path}/actions/release"), 409, "LP408")
+        line = f"/api/9999/customerinvoicelines/{invoice['invoiceNo']}/1"
+        assert_problem(client.patch(line, json={"quantity": 1}), 409, "LP408")
+        extra = {"invoiceNo": invoice["invoiceNo"], "description": "extra"}
+        assert_problem(client.post("/api/9999/customerinvoicelines", json=extra), 409, "LP408")
+        assert _dec(client.get(path).json()["grossAmount"]) == Decimal("1047.53")
