@@ -8,7 +8,7 @@ come from ``api/openapi_schemas.py``.
 from __future__ import annotations
 
 from ledgerport import __version__
-from ledgerport.api.openapi_actions import action_paths
+from ledgerport.api.openapi_actions import action_paths, business_parameters, business_schemas
 from ledgerport.api.openapi_schemas import (
     ERROR_RESPONSES,
     EntityNames,
@@ -197,7 +197,7 @@ def _create_operation(entity: Entity, names: EntityNames) -> dict[str, object]:
         names.operation_id("create"),
         f"Create {_lower_first(entity.title)}",
         scope="write",
-        parameters=[ref("parameters", "Prefer")],
+        parameters=[ref("parameters", "Prefer"), ref("parameters", "assignOrder")],
         responses={"201": created, "204": minimal},
         errors=_WRITE_ERRORS,
     )
@@ -221,7 +221,7 @@ def _get_operation(entity: Entity, names: EntityNames) -> dict[str, object]:
         names.operation_id("get"),
         f"Get {_lower_first(entity.title)}",
         scope="read",
-        parameters=[ref("parameters", "If-None-Match")],
+        parameters=[ref("parameters", "If-None-Match"), ref("parameters", "expand")],
         responses={"200": ok, "304": unchanged},
         errors=_READ_ERRORS,
     )
@@ -341,7 +341,7 @@ def _components(
     return {
         "schemas": _schemas(registry, names),
         "responses": error_responses(),
-        "parameters": parameters(),
+        "parameters": {**parameters(), **business_parameters()},
         "headers": headers(),
         "securitySchemes": security_schemes(server_url),
     }
@@ -356,6 +356,7 @@ def _schemas(registry: Registry, names: dict[tuple[Scope, str], EntityNames]) ->
             schemas[f"{name}Create"] = create_schema(entity, registry)
         item = f"#/components/schemas/{name}"
         schemas[f"{name}List"] = list_schema(item, f"{plural(entity.title)} (a page)")
+    business_schemas(registry, names, schemas)
     return schemas
 
 
