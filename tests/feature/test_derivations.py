@@ -135,3 +135,30 @@ def test_deep_insert_with_a_bad_line_writes_nothing(live: Live) -> None:
         assert_problem(missing, 422, "LP402")
         after = client.get("/api/9999/orders?$top=1000").json()["value"]
         assert len(after) == len(before)
+
+
+def test_changing_the_customer_derives_again_except_what_the_body_sends(live: Live) -> None:
+    with live.client() as client:
+        first = make_customer(client)
+        second = make_customer(client, name="Havbris AS", city="Tromsø", postCode="9008")
+        order = client.post("/api/9999/orders", json={"customerNo": first["customerNo"]}).json()
+        path = f"/api/9999/orders/{order['orderNo']}"
+        moved = client.patch(path, json={"customerNo": second["customerNo"]})
+        assert moved.status_code == 200, moved.text
+        assert (moved.json()["customerName"], moved.json()["invoiceCity"]) == (
+            "Havbris AS",
+            "Tromsø",
+        )
+        back = client.patch(
+            path, json={"customerNo": first["customerNo"], "customerName": "Kept name"}
+        ).json()
+        assert (back["customerName"], back["invoiceCity"]) == ("Kept name", "Bergen")
+        terms = make_terms(client, 45)
+        invoice = client.post(
+            "/api/9999/customerinvoices",
+            json={"customerNo": first["customerNo"], "invoiceDate": "2026-03-01"},
+        ).json()
+        later = client.patch(
+            f"/api/9999/customerinvoices/{invoice['invoiceNo']}", json={"paymentTermsNo": terms}
+        ).json()
+        assert later["dueDate"] == "2026-04-15"

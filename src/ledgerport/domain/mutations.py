@@ -110,6 +110,29 @@ async def create(ctx: WorkContext, plan: Create) -> Stored:
     return result
 
 
+async def _rederived(
+    ctx: WorkContext, plan: Update, current: Stored, changed: dict[str, object]
+) -> dict[str, object]:
+    """What the changed fields derive, for fields the body does not send."""
+    entity = plan.entity
+    sources = {d.source for d in entity.derivations}
+    for offset in entity.date_offsets:
+        sources |= {offset.base, offset.via}
+    inputs = {k: v for k, v in changed.items() if k in sources}
+    if not inputs:
+        return {}
+    for offset in entity.date_offsets:
+        if offset.base in inputs or offset.via in inputs:
+            for name in (offset.base, offset.via):
+                inputs.setdefault(name, current.values.get(name))
+    derived = await derivations.assign(ctx, entity, plan.company_no, inputs)
+    return {
+        k: v
+        for k, v in derived.items()
+        if k not in plan.sent and k not in inputs and current.values.get(k) != v
+    }
+
+
 def _check_entity_rules(ctx: WorkContext, entity: Entity, values: Mapping[str, object]) -> None:
     if entity.scope is Scope.COMPANY and entity.resource == "numberseries":
         check_interval(ctx.registry, values)
@@ -169,6 +192,7 @@ async def update(ctx: WorkContext, plan: Update) -> Stored:
     document = await documents.parent_document(ctx, entity, plan.company_no, current.values)
     _check_echoed(current, plan.echoed)
     changed = {k: v for k, v in plan.values.items() if current.values.get(k) != v}
+    changed |= await _rederived(ctx, plan, current, changed)
     if entity.line_amount is not None:
         merged = {**current.values, **changed}
         documents.apply_line_amount(entity, merged)

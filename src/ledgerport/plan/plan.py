@@ -77,6 +77,8 @@ class Update:
     echoed: Values
     """Read-only fields the client sent back; they must equal the stored values."""
     if_match: tuple[str, ...] | None
+    sent: frozenset[str] = frozenset()
+    """Fields in the body: derivations of a changed field fill only the others."""
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,8 @@ def _entity_plan(request: ResourceRequest, entity: Entity, key: tuple[object, ..
             values, echoed = update_values(
                 entity, _body(request), key, replace=request.method is Method.PUT
             )
-            return Update(entity, company, key, values, echoed, request.if_match)
+            sent = frozenset(_body(request))
+            return Update(entity, company, key, values, echoed, request.if_match, sent)
         case Method.DELETE:
             _writable(entity, request.method)
             return Delete(entity, company, key, request.if_match)
