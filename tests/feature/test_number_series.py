@@ -7,9 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from conftest import SERIES_USER_INTERVAL, Live, ServerThread
+from conftest import PASSWORDS, SERIES_USER_INTERVAL, Live, ServerThread
 from feature.business_setup import SERIES, ensure_series
 from feature.helpers import assert_problem, unique_no
+from feature.test_cli import Server
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -50,6 +51,24 @@ def test_two_servers_on_one_database_never_hand_out_a_number_twice(live: Live) -
             responses = list(pool.map(_post_next, clients))
     finally:
         second.stop()
+    assert [r.status_code for r in responses] == [201] * 40, responses[0].text
+    assert len({r.json()["customerNo"] for r in responses}) == 40
+
+
+def test_two_server_processes_never_hand_out_a_number_twice(live: Live) -> None:
+    """``ledgerport serve`` in a process of its own, on the same database as ``live``."""
+    other = Server(live.config_path.parent, "--config", str(live.config_path), "--insecure-http")
+    try:
+        other.wait_ready(60)
+        with (
+            live.client() as one,
+            other.client(("alice", PASSWORDS["alice"])) as two,
+            ThreadPoolExecutor(16) as pool,
+        ):
+            two.timeout = httpx.Timeout(60)
+            responses = list(pool.map(_post_next, [one, two] * 20))
+    finally:
+        other.stop()
     assert [r.status_code for r in responses] == [201] * 40, responses[0].text
     assert len({r.json()["customerNo"] for r in responses}) == 40
 
