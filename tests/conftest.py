@@ -38,6 +38,13 @@ PG_CANDIDATES = (
 )
 
 PASSWORDS = {"alice": "alice-pw-1", "bob": "bob-pw-2", "admin": "admin-pw-3", "nobasic": "nb-pw-4"}
+PASSWORDS["series"] = "series-pw-5"
+SERIES_USER_INTERVAL = (700_000, 700_004)
+"""The ``series`` user's own interval of associates.customerNo in company 9999."""
+SERIES_INTERVAL_TOML = (
+    f'{{ field = "associates.customerNo", from = {SERIES_USER_INTERVAL[0]}, '
+    f"to = {SERIES_USER_INTERVAL[1]} }}"
+)
 
 
 def _pg_reachable(url: str) -> bool:
@@ -123,6 +130,11 @@ username = "nobasic"
 password_hash = "{password_hashes["nobasic"]}"
 allow_basic = false
 companies = [{{ company_no = 9999 }}]
+
+[[users]]
+username = "series"
+password_hash = "{password_hashes["series"]}"
+companies = [{{ company_no = 9999, number_series = [{SERIES_INTERVAL_TOML}] }}]
 """
 
 

@@ -14,9 +14,11 @@ from rich.console import Console
 from ledgerport.app import NotInitialised, build_services
 from ledgerport.auth.passwords import hash_password
 from ledgerport.config import ConfigError, Settings, load_settings
+from ledgerport.domain.numbering import ensure_defaults
 from ledgerport.model import builtin_registry
 from ledgerport.query.tables import Tables
 from ledgerport.server import ServeOptions, serve
+from ledgerport.services import utc_now
 from ledgerport.store.database import Database
 from ledgerport.store.migrate import migrate
 
@@ -68,8 +70,18 @@ async def _init(settings: Settings, demo: bool) -> None:
             report = await load_demo(settings, database)
             for line in report:
                 console.print(line)
+        await _number_series(database)
     finally:
         await database.dispose()
+
+
+async def _number_series(database: Database) -> None:
+    """Default number series intervals for every company that lacks them."""
+    tables = Tables.build(builtin_registry())
+    async with database.write() as conn:
+        made = await ensure_defaults(conn, tables, builtin_registry(), utc_now())
+    if made:
+        console.print(f"  {made} default number series intervals")
 
 
 @app.command("serve")

@@ -33,8 +33,11 @@ Codes are stable and grouped by the pipeline stage that raises them, as in Postg
     │   ├── PreconditionFailed  LP404
     │   ├── DatabaseBusy        LP405
     │   ├── Conflict            LP406
-    │   ├── IdempotencyInProgress LP407 the first request with this key still runs
-    │   └── IdempotencyKeyReused  LP408 422: same key, different request
+    │   ├── SeriesExhausted     LP407  a number series interval has no number left
+    │   ├── DocumentLocked      LP408  released/approved documents are read-only
+    │   ├── ActionRefused       LP409  a business action's checks failed (``errors``)
+    │   ├── IdempotencyInProgress LP410 the first request with this key still runs
+    │   └── IdempotencyKeyReused  LP411 422: same key, different request
     └── InternalError           LP500
 """
 
@@ -45,6 +48,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "PROBLEM_JSON",
+    "ActionRefused",
     "AuthError",
     "BadBatch",
     "BadHeader",
@@ -55,6 +59,7 @@ __all__ = [
     "CompanyForbidden",
     "Conflict",
     "DatabaseBusy",
+    "DocumentLocked",
     "DuplicateKey",
     "FailedDependency",
     "FieldError",
@@ -71,6 +76,7 @@ __all__ = [
     "PreconditionFailed",
     "RateLimited",
     "RequestError",
+    "SeriesExhausted",
     "StillReferenced",
     "StoreError",
     "Unauthenticated",
@@ -294,14 +300,30 @@ class Conflict(StoreError):
     title = "Conflict"
 
 
-class IdempotencyInProgress(StoreError):
+class SeriesExhausted(StoreError):
     code = "LP407"
+    title = "Number series exhausted"
+
+
+class DocumentLocked(StoreError):
+    code = "LP408"
+    title = "Document is read-only"
+
+
+class ActionRefused(StoreError):
+    status = 422
+    code = "LP409"
+    title = "Action refused"
+
+
+class IdempotencyInProgress(StoreError):
+    code = "LP410"
     title = "Request with this idempotency key still running"
 
 
 class IdempotencyKeyReused(StoreError):
     status = 422
-    code = "LP408"
+    code = "LP411"
     title = "Idempotency key used for another request"
 
 

@@ -5,16 +5,16 @@ HTTP handlers, batch sub-requests, custom actions and the CLI's imports all call
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ledgerport.auth.principal import Principal
-from ledgerport.domain import mutations
+from ledgerport.domain import actions, mutations
 from ledgerport.domain.context import WorkContext
-from ledgerport.errors import NotFound
-from ledgerport.plan.plan import Create, Delete, ReadList, ReadOne, Update
+from ledgerport.domain.reservations import RESERVE_ATTEMPTS, reserve
+from ledgerport.errors import DuplicateKey, NotFound
+from ledgerport.plan.plan import Create, Delete, ReadList, ReadOne, RunAction, Update
 from ledgerport.plan.planner import plan_request
 from ledgerport.request.intent import ResourceRequest
 from ledgerport.response import (
@@ -27,7 +27,7 @@ from ledgerport.response import (
 )
 from ledgerport.services import Services
 from ledgerport.store import changelog
-from ledgerport.store.rows import read_list, read_one
+from ledgerport.store.rows import read_children, read_list, read_one
 
 __all__ = ["Recorder", "run"]
 
@@ -52,12 +52,14 @@ async def run(
     plan = plan_request(request, registry, principal, services.page_limits)
     database = services.database
     if isinstance(plan, ReadList):
-        async with _transaction(database.read, within) as conn:
+        async with database.read(within) as conn:
             page = await read_list(conn, tables, plan)
         return list_outcome(page.rows, page.more, plan, request.target, request.base_url)
     if isinstance(plan, ReadOne):
-        async with _transaction(database.read, within) as conn:
+        async with database.read(within) as conn:
             found = await read_one(conn, tables, plan)
+            if found is not None:
+                await read_children(conn, tables, registry, plan, found)
         if found is None:
             shown = ", ".join(f"{n} {v}" for n, v in zip(plan.entity.key, plan.key, strict=True))
             raise NotFound(f"There is no {plan.entity.title.lower()} with {shown}.")
@@ -66,33 +68,44 @@ async def run(
         ):
             return not_modified(found.etag)
         return entity_outcome(found)
-    async with _transaction(database.write, within) as conn:
-        ctx = WorkContext(conn, tables, registry, principal, services.clock())
-        minimal = request.prefer.return_minimal
-        if isinstance(plan, Create):
-            created = await mutations.create(ctx, plan)
+    if isinstance(plan, Create):
+        for attempt in range(1, RESERVE_ATTEMPTS + 1):
+            numbered = await reserve(
+                database, tables, registry, principal, plan, services.clock(), within
+            )
+            try:
+                return await _write(request, numbered, principal, services, within, record)
+            except DuplicateKey:
+                if numbered is plan or attempt == RESERVE_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+    return await _write(request, plan, principal, services, within, record)
+
+
+async def _write(
+    request: ResourceRequest,
+    plan: Create | Update | Delete | RunAction,
+    principal: Principal,
+    services: Services,
+    within: AsyncConnection | None,
+    record: Recorder | None,
+) -> Outcome:
+    """One write transaction: the plan's rows and their change-log entries, or nothing."""
+    minimal = request.prefer.return_minimal
+    async with services.database.write(within) as conn:
+        ctx = WorkContext(conn, services.tables, services.registry, principal, services.clock())
+        if isinstance(plan, RunAction):
+            outcome = actions.outcome(await actions.run(ctx, plan), request, minimal)
+        elif isinstance(plan, Create):
+            created = await actions.create_entity(ctx, plan)
             location = request.base_url + entity_path(request.target, created)
             outcome = entity_outcome(created, status=201, minimal=minimal, location=location)
         elif isinstance(plan, Update):
-            updated = await mutations.update(ctx, plan)
-            outcome = entity_outcome(updated, minimal=minimal)
-        elif isinstance(plan, Delete):
+            outcome = entity_outcome(await mutations.update(ctx, plan), minimal=minimal)
+        else:
             await mutations.delete(ctx, plan)
             outcome = no_content()
         await changelog.append(conn, ctx.changes)
         if record is not None:
             await record(conn, outcome)
     return outcome
-
-
-def _transaction(
-    begin: Callable[[], AbstractAsyncContextManager[AsyncConnection]],
-    within: AsyncConnection | None,
-) -> AbstractAsyncContextManager[AsyncConnection]:
-    """A transaction of its own, or the caller's when it holds one."""
-    return begin() if within is None else _held(within)
-
-
-@asynccontextmanager
-async def _held(conn: AsyncConnection) -> AsyncIterator[AsyncConnection]:
-    yield conn

@@ -37,7 +37,10 @@ class Outcome:
 
 def entity_body(stored: Stored) -> dict[str, object]:
     """The JSON object of an entity: its fields in model order and its ETag annotation."""
-    return {"@odata.etag": stored.etag, **stored.values}
+    body: dict[str, object] = {"@odata.etag": stored.etag, **stored.values}
+    for name, rows in stored.children.items():
+        body[name] = [entity_body(r) for r in rows]
+    return body
 
 
 def collection_path(target: Target) -> str:

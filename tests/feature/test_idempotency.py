@@ -49,7 +49,7 @@ def test_the_same_key_with_another_request_is_422(live: Live) -> None:
         )
         other = {"name": "Other AS", "customerNo": unique_no()}
         reused = client.post("/api/9999/associates", json=other, headers={"Idempotency-Key": k})
-        assert_problem(reused, 422, "LP408")
+        assert_problem(reused, 422, "LP411")
         assert _customers(client, other["customerNo"]) == []
 
 
@@ -147,7 +147,7 @@ def test_a_batch_retried_after_a_crash_does_not_repeat_what_had_committed(live: 
         reused = client.post(
             "/api/$batch", json={"requests": other}, headers={"Idempotency-Key": k}
         )
-        assert_problem(reused, 422, "LP408")
+        assert_problem(reused, 422, "LP411")
         assert _customers(client, fresh["customerNo"]) == []
 
 

@@ -146,3 +146,19 @@ def test_broken_declarations_are_refused() -> None:
         )
     with pytest.raises(ModelError, match="declared twice"):
         Registry.build([good, good])
+
+
+def test_a_derivation_naming_an_unknown_field_is_refused() -> None:
+    from dataclasses import replace
+
+    from ledgerport.model import BUILTIN_ENTITIES, ModelError, Registry
+    from ledgerport.model.declare import derive
+
+    entities = [
+        replace(e, derivations=(derive("customerNo", "associates.customerNo", nope="name"),))
+        if e.resource == "orders"
+        else e
+        for e in BUILTIN_ENTITIES
+    ]
+    with pytest.raises(ModelError, match="nope"):
+        Registry.build(entities)

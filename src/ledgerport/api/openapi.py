@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ledgerport import __version__
+from ledgerport.api.openapi_actions import action_paths, business_parameters, business_schemas
 from ledgerport.api.openapi_batch import batch_path, batch_schemas
 from ledgerport.api.openapi_extensions import extension_paths, extension_schemas
 from ledgerport.api.openapi_schemas import (
@@ -144,6 +145,7 @@ def _paths(registry: Registry, names: dict[tuple[Scope, str], EntityNames]) -> d
         named = names[entity.scope, entity.resource]
         paths[collection_path(entity)] = _collection_item(entity, named)
         paths[item_path(entity)] = _entity_item(entity, named)
+        paths.update(action_paths(names, item_path(entity), entity))
     paths["/api/$batch"] = batch_path()
     paths.update(extension_paths())
     paths["/healthz"] = {"get": _healthz()}
@@ -218,7 +220,11 @@ def _create_operation(entity: Entity, names: EntityNames) -> dict[str, object]:
         names.operation_id("create"),
         f"Create {_lower_first(entity.title)}",
         scope="write",
-        parameters=[ref("parameters", "Prefer"), ref("parameters", "Idempotency-Key")],
+        parameters=[
+            ref("parameters", "Prefer"),
+            ref("parameters", "assignOrder"),
+            ref("parameters", "Idempotency-Key"),
+        ],
         responses={"201": created, "204": minimal},
         errors=_WRITE_ERRORS,
     )
@@ -242,7 +248,7 @@ def _get_operation(entity: Entity, names: EntityNames) -> dict[str, object]:
         names.operation_id("get"),
         f"Get {_lower_first(entity.title)}",
         scope="read",
-        parameters=[ref("parameters", "If-None-Match")],
+        parameters=[ref("parameters", "If-None-Match"), ref("parameters", "expand")],
         responses={"200": ok, "304": unchanged},
         errors=_READ_ERRORS,
     )
@@ -366,7 +372,7 @@ def _components(
     return {
         "schemas": _schemas(registry, names),
         "responses": error_responses(),
-        "parameters": parameters(),
+        "parameters": {**parameters(), **business_parameters()},
         "headers": headers(),
         "securitySchemes": security_schemes(server_url),
     }
@@ -385,6 +391,7 @@ def _schemas(registry: Registry, names: dict[tuple[Scope, str], EntityNames]) ->
             schemas[f"{name}Create"] = create_schema(entity, registry)
         item = f"#/components/schemas/{name}"
         schemas[f"{name}List"] = list_schema(item, f"{plural(entity.title)} (a page)")
+    business_schemas(registry, names, schemas)
     return schemas
 
 

@@ -35,14 +35,17 @@ async def data_resource(request: Request) -> Response:
     services = services_of(request)
     principal = await principal_for(request)
     method = parse_method(request.method)
+    path = request.scope.get("raw_path", b"").decode("latin-1").split("?")[0]
     body = None
     raw = b""
     if method in BODY_METHODS:
         raw = await read_body(request, services.settings.server.max_body_bytes)
-        body = parse_body(request.headers.get("content-type"), raw)
+        if raw.strip() or "/actions/" not in path:
+            # Actions take no body: an empty one is fine, a sent one must be JSON.
+            body = parse_body(request.headers.get("content-type"), raw)
     intent = resource_request(
         method,
-        request.scope.get("raw_path", b"").decode("latin-1").split("?")[0],
+        path,
         request.query_params.multi_items(),
         request.headers,
         body,

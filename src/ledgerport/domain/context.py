@@ -22,6 +22,8 @@ class Stored:
     entity: Entity
     values: dict[str, object]
     version: int
+    children: dict[str, list[Stored]] = field(default_factory=dict)
+    """Child collections read or written along (deep insert, ``$expand``)."""
 
     @property
     def key(self) -> dict[str, object]:

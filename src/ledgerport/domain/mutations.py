@@ -7,10 +7,13 @@ keep references whole (restrict or cascade).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy.exc import IntegrityError
 
+from ledgerport.domain import derivations, documents
 from ledgerport.domain.context import Stored, WorkContext
-from ledgerport.domain.numbering import assign_key
+from ledgerport.domain.numbering import assign_key, check_interval, take
 from ledgerport.domain.references import (
     cascade_children,
     check_targets_exist,
@@ -27,7 +30,7 @@ from ledgerport.errors import (
     ValidationFailed,
 )
 from ledgerport.model import Entity, Scope
-from ledgerport.plan.plan import Create, Delete, Update, Values
+from ledgerport.plan.plan import ChildRows, Create, Delete, Update, Values
 from ledgerport.query.statements import (
     delete_rows,
     insert_row,
@@ -40,7 +43,7 @@ from ledgerport.query.statements import (
 from ledgerport.store.integrity import Violation, classify
 from ledgerport.store.rows import stored
 
-__all__ = ["create", "delete", "ensure_company", "update"]
+__all__ = ["create", "delete", "ensure_company", "insert_entity", "update"]
 
 
 async def ensure_company(ctx: WorkContext, company_no: int | None) -> None:
@@ -58,18 +61,115 @@ KEY_ATTEMPTS = 5
 
 
 async def create(ctx: WorkContext, plan: Create) -> Stored:
+    """Derive, default, check, number and insert an entity with its child rows.
+
+    Reads (derivations, reference checks, line preparation) come first and gapless
+    numbers last, so a gapless counter is locked only for the inserts.
+    """
+    entity, company_no = plan.entity, plan.company_no
+    await ensure_company(ctx, company_no)
+    document = await documents.parent_document(ctx, entity, company_no, plan.values)
+    values = await derivations.assign(ctx, entity, company_no, plan.values, plan.assign_order)
+    given = _with_defaults(ctx, entity, values)
+    _check_entity_rules(ctx, entity, given)
+    await check_targets_exist(ctx, entity, company_no, given)
+    children = [(rows, await _prepare_rows(ctx, rows, company_no)) for rows in plan.children]
+    if entity.totals is not None and company_no is not None:
+        lines = [
+            r
+            for rows, prepared in children
+            if rows.child.name == entity.totals.child
+            for r in prepared
+        ]
+        given.update(await documents.totals_of(ctx, company_no, entity, lines))
+    for name in sorted(plan.requested):
+        if given.get(name) is None and company_no is not None:
+            given[name] = await take(
+                ctx.conn,
+                ctx.tables,
+                ctx.registry,
+                ctx.principal,
+                company_no,
+                entity,
+                entity.by_name[name],
+                ctx.now,
+            )
+    result = await insert_entity(ctx, entity, company_no, given)
+    for rows, prepared in children:
+        link = {theirs: result.values[own] for own, theirs in rows.child.link}
+        written: list[Stored] = []
+        for number, row in enumerate(prepared, start=1):
+            line = {**row, **link}
+            last = rows.entity.key[-1]
+            if line.get(last) is None:
+                line[last] = number
+            written.append(await insert_entity(ctx, rows.entity, company_no, line))
+        result.children[rows.child.name] = written
+    if document is not None and company_no is not None:
+        await documents.refresh_totals(ctx, company_no, document)
+    return result
+
+
+async def _rederived(
+    ctx: WorkContext, plan: Update, current: Stored, changed: dict[str, object]
+) -> dict[str, object]:
+    """What the changed fields derive, for fields the body does not send."""
     entity = plan.entity
-    await ensure_company(ctx, plan.company_no)
-    given = dict(plan.values)
+    sources = {d.source for d in entity.derivations}
+    for offset in entity.date_offsets:
+        sources |= {offset.base, offset.via}
+    inputs = {k: v for k, v in changed.items() if k in sources}
+    if not inputs:
+        return {}
+    for offset in entity.date_offsets:
+        if offset.base in inputs or offset.via in inputs:
+            for name in (offset.base, offset.via):
+                inputs.setdefault(name, current.values.get(name))
+    derived = await derivations.assign(ctx, entity, plan.company_no, inputs)
+    return {
+        k: v
+        for k, v in derived.items()
+        if k not in plan.sent and k not in inputs and current.values.get(k) != v
+    }
+
+
+def _check_entity_rules(ctx: WorkContext, entity: Entity, values: Mapping[str, object]) -> None:
+    if entity.scope is Scope.COMPANY and entity.resource == "numberseries":
+        check_interval(ctx.registry, values)
+
+
+async def _prepare_rows(
+    ctx: WorkContext, rows: ChildRows, company_no: int | None
+) -> list[dict[str, object]]:
+    prepared = []
+    for row in rows.rows:
+        values = await derivations.assign(ctx, rows.entity, company_no, row)
+        given = _with_defaults(ctx, rows.entity, values)
+        await check_targets_exist(ctx, rows.entity, company_no, given)
+        prepared.append(given)
+    return prepared
+
+
+def _with_defaults(
+    ctx: WorkContext, entity: Entity, values: Mapping[str, object]
+) -> dict[str, object]:
+    given = dict(values)
     for field in entity.fields:
         if field.name not in given and field.default is not None:
             given[field.name] = field.default
     given["createdDateTime"] = ctx.now
     given["lastModifiedDateTime"] = ctx.now
-    await check_targets_exist(ctx, entity, plan.company_no, given)
+    documents.apply_line_amount(entity, given)
+    return given
+
+
+async def insert_entity(
+    ctx: WorkContext, entity: Entity, company_no: int | None, given: dict[str, object]
+) -> Stored:
+    """Insert (assigning an omitted key) and record the creation in the change log."""
     for attempt in range(1, KEY_ATTEMPTS + 1):
-        values = await assign_key(ctx, entity, plan.company_no, given)
-        statement = insert_row(ctx.tables, entity, plan.company_no, values)
+        values = await assign_key(ctx, entity, company_no, given)
+        statement = insert_row(ctx.tables, entity, company_no, values)
         try:
             async with ctx.conn.begin_nested():
                 row = (await ctx.conn.execute(statement)).one()
@@ -80,7 +180,7 @@ async def create(ctx: WorkContext, plan: Create) -> Stored:
                 continue
             raise _write_conflict(exc, entity, values) from exc
     result = stored(entity, row)
-    ctx.record(result, plan.company_no, "created", _visible(result.values))
+    ctx.record(result, company_no, "created", _visible(result.values))
     return result
 
 
@@ -88,10 +188,19 @@ async def update(ctx: WorkContext, plan: Update) -> Stored:
     entity = plan.entity
     current = await _locked(ctx, entity, plan.company_no, plan.key)
     _check_precondition(current, plan.if_match)
+    documents.check_unlocked(current)
+    document = await documents.parent_document(ctx, entity, plan.company_no, current.values)
     _check_echoed(current, plan.echoed)
     changed = {k: v for k, v in plan.values.items() if current.values.get(k) != v}
+    changed |= await _rederived(ctx, plan, current, changed)
+    if entity.line_amount is not None:
+        merged = {**current.values, **changed}
+        documents.apply_line_amount(entity, merged)
+        if merged[entity.line_amount.into] != current.values.get(entity.line_amount.into):
+            changed[entity.line_amount.into] = merged[entity.line_amount.into]
     if not changed:
         return current
+    _check_entity_rules(ctx, entity, {**current.values, **changed})
     await check_targets_exist(ctx, entity, plan.company_no, changed)
     await check_unreferenced(ctx, entity, plan.company_no, current.values, set(changed))
     changed["lastModifiedDateTime"] = ctx.now
@@ -104,6 +213,8 @@ async def update(ctx: WorkContext, plan: Update) -> Stored:
     result = stored(entity, row)
     del changed["lastModifiedDateTime"]
     ctx.record(result, plan.company_no, "updated", changed)
+    if document is not None and plan.company_no is not None:
+        await documents.refresh_totals(ctx, plan.company_no, document)
     return result
 
 
@@ -111,7 +222,11 @@ async def delete(ctx: WorkContext, plan: Delete) -> None:
     entity = plan.entity
     current = await _locked(ctx, entity, plan.company_no, plan.key)
     _check_precondition(current, plan.if_match)
+    documents.check_unlocked(current)
+    document = await documents.parent_document(ctx, entity, plan.company_no, current.values)
     await _delete_stored(ctx, current, plan.company_no)
+    if document is not None and plan.company_no is not None:
+        await documents.refresh_totals(ctx, plan.company_no, document)
 
 
 async def _delete_stored(ctx: WorkContext, current: Stored, company_no: int | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ledgerport.model.rules import Derivation
 from ledgerport.model.schema import Child, Entity, Field, FieldType, Reference, Scope
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "date",
     "datetime",
     "decimal",
+    "derive",
     "entity",
     "integer",
     "money",
@@ -71,6 +73,12 @@ def ref(fields: str | tuple[str, ...], target: str, *, on_delete: str = "restric
     return Reference(own, resource, scope, theirs, on_delete)
 
 
+def derive(source: str, target: str, **fills: str) -> Derivation:
+    """``derive("customerNo", "associates.customerNo", customerName="name")``."""
+    resource, _, target_field = target.partition(".")
+    return Derivation(source, resource, target_field or source, tuple(fills.items()))
+
+
 def child(name: str, resource: str, **link: str) -> Child:
     """``child("lines", "orderlines", orderNo="orderNo")``: parent field = child field."""
     return Child(name, resource, tuple(link.items()))
@@ -88,7 +96,9 @@ def entity(
     children: Iterable[Child] = (),
     read_only: bool = False,
     description: str = "",
+    **rules: Any,
 ) -> Entity:
+    """``rules``: derivations, date_offsets, line_amount, totals, actions, lock."""
     keys = (key,) if isinstance(key, str) else key
     return Entity(
         resource=resource,
@@ -101,6 +111,7 @@ def entity(
         children=tuple(children),
         read_only=read_only,
         description=description,
+        **{k: tuple(v) if isinstance(v, list) else v for k, v in rules.items()},  # type: ignore[arg-type]
     )
 
 

@@ -100,6 +100,7 @@ class Registry:
                     raise ModelError(f"{where}: key field {name} is not a field")
             for reference in entity.references:
                 self._check_reference(entity, reference, where)
+            self._check_rules(entity, where)
             for child in entity.children:
                 target = self.get(entity.scope, child.resource)
                 if target is None:
@@ -107,6 +108,31 @@ class Registry:
                 for parent_field, child_field in child.link:
                     if parent_field not in entity.by_name or child_field not in target.by_name:
                         raise ModelError(f"{where}: child {child.name} links unknown fields")
+
+    def _check_rules(self, entity: Entity, where: str) -> None:
+        """Derivations, amounts, totals and locks name fields that exist."""
+        own = entity.by_name
+        for d in entity.derivations:
+            target = self.get(Scope.COMPANY, d.target)
+            if d.source not in own or target is None or d.target_field not in target.by_name:
+                raise ModelError(f"{where}: derivation from {d.source} → {d.target}")
+            for mine, theirs in d.fills:
+                if mine not in own or theirs not in target.by_name:
+                    raise ModelError(f"{where}: derivation fills {mine} from {d.target}.{theirs}")
+        for o in entity.date_offsets:
+            target = self.get(Scope.COMPANY, o.target)
+            if target is None or o.days_field not in target.by_name:
+                raise ModelError(f"{where}: {o.field} reads days from {o.target}.{o.days_field}")
+            if not {o.field, o.base, o.via} <= own.keys():
+                raise ModelError(f"{where}: {o.field} = {o.base} + days via {o.via}")
+        rule = entity.line_amount
+        if rule and not {rule.into, rule.quantity, rule.price, rule.discount} <= own.keys():
+            raise ModelError(f"{where}: line amount names unknown fields")
+        totals = entity.totals
+        if totals and not {totals.net, totals.vat, totals.gross} <= own.keys():
+            raise ModelError(f"{where}: totals name unknown fields")
+        if entity.lock and entity.lock.field not in own:
+            raise ModelError(f"{where}: lock on unknown field {entity.lock.field}")
 
     def _check_reference(self, entity: Entity, reference: Reference, where: str) -> None:
         target = self.get(reference.target_scope, reference.target)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 
+from ledgerport.model.rules import Action, DateOffset, Derivation, LineAmount, Lock, Totals
+
 __all__ = [
     "Child",
     "Entity",
@@ -75,6 +77,9 @@ class Field:
     description: str = ""
     custom: bool = False
     """Added at run time as a data model extension."""
+    gapless: bool = False
+    """A series without gaps (invoices, vouchers): its counter is taken late in the
+    transaction that uses the number, and rolls back with it."""
 
     @property
     def column(self) -> str:
@@ -129,6 +134,12 @@ class Entity:
     """No create, update or delete through the API (``auditlog``)."""
     description: str = ""
     custom: bool = False
+    derivations: tuple[Derivation, ...] = ()
+    date_offsets: tuple[DateOffset, ...] = ()
+    line_amount: LineAmount | None = None
+    totals: Totals | None = None
+    actions: tuple[Action, ...] = ()
+    lock: Lock | None = None
 
     @cached_property
     def by_name(self) -> dict[str, Field]:
@@ -153,3 +164,14 @@ class Entity:
 
     def field(self, name: str) -> Field | None:
         return self.by_name.get(name)
+
+    def action(self, name: str) -> Action | None:
+        return next((a for a in self.actions if a.name == name), None)
+
+    @cached_property
+    def assign_order(self) -> tuple[str, ...]:
+        """The model's order of assignment: fields that fill others first, then the rest."""
+        sources = {d.source for d in self.derivations}
+        sources |= {o.base for o in self.date_offsets} | {o.via for o in self.date_offsets}
+        first = [f.name for f in self.fields if f.name in sources]
+        return (*first, *(f.name for f in self.fields if f.name not in sources))

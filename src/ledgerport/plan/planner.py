@@ -16,8 +16,9 @@ from ledgerport.errors import (
     UnknownResource,
 )
 from ledgerport.model import Entity, Registry
-from ledgerport.plan.plan import Create, Delete, Plan, ReadList, ReadOne, Update
-from ledgerport.plan.validate import creation_values, update_values
+from ledgerport.plan.documents import action_plan, create_plan, expanded_children
+from ledgerport.plan.plan import Delete, Plan, ReadList, ReadOne, Update
+from ledgerport.plan.validate import update_values
 from ledgerport.plan.values import Invalid, convert_key_segment
 from ledgerport.request.intent import Method, ResourceRequest
 
@@ -43,6 +44,10 @@ def plan_request(
         raise UnknownResource(f"There is no resource {target.resource!r} in {target.scope}.")
     if len(target.rest) > len(entity.key):
         extra = target.rest[len(entity.key)]
+        if extra == "actions":
+            key = resolve_key(entity, target.rest[: len(entity.key)])
+            rest = target.rest[len(entity.key) :]
+            return action_plan(entity, target.company_no, key, rest, request.method)
         if extra in RESERVED_AFTER_KEY:
             raise UnknownAction(f"{extra!r} is not available on {entity.resource}.")
         raise BadPath(
@@ -56,7 +61,7 @@ def plan_request(
         )
     if target.rest:
         return _entity_plan(request, entity, resolve_key(entity, target.rest))
-    return _collection_plan(request, entity, limits)
+    return _collection_plan(request, entity, limits, registry)
 
 
 def resolve_key(entity: Entity, segments: tuple[str, ...]) -> tuple[object, ...]:
@@ -73,7 +78,9 @@ def resolve_key(entity: Entity, segments: tuple[str, ...]) -> tuple[object, ...]
     return tuple(key)
 
 
-def _collection_plan(request: ResourceRequest, entity: Entity, limits: PageLimits) -> Plan:
+def _collection_plan(
+    request: ResourceRequest, entity: Entity, limits: PageLimits, registry: Registry
+) -> Plan:
     company = request.target.company_no
     if request.method is Method.GET:
         top = request.options.top
@@ -81,7 +88,7 @@ def _collection_plan(request: ResourceRequest, entity: Entity, limits: PageLimit
         return ReadList(entity, company, page, request.options.skip or 0, top)
     if request.method is Method.POST:
         _writable(entity, request.method)
-        return Create(entity, company, creation_values(entity, _body(request)))
+        return create_plan(entity, company, _body(request), registry, request.options)
     raise MethodNotAllowed(
         f"{request.method} needs the key of one {entity.title.lower()}.",
         headers={"Allow": "GET, POST"},
@@ -92,13 +99,14 @@ def _entity_plan(request: ResourceRequest, entity: Entity, key: tuple[object, ..
     company = request.target.company_no
     match request.method:
         case Method.GET:
-            return ReadOne(entity, company, key)
+            return ReadOne(entity, company, key, expanded_children(entity, request.options.expand))
         case Method.PUT | Method.PATCH:
             _writable(entity, request.method)
             values, echoed = update_values(
                 entity, _body(request), key, replace=request.method is Method.PUT
             )
-            return Update(entity, company, key, values, echoed, request.if_match)
+            sent = frozenset(_body(request))
+            return Update(entity, company, key, values, echoed, request.if_match, sent)
         case Method.DELETE:
             _writable(entity, request.method)
             return Delete(entity, company, key, request.if_match)

@@ -15,8 +15,13 @@ ANNOTATION_PREFIX = "@"
 """Instance annotations (``@odata.etag``) may be sent back; they are not fields."""
 
 
-def creation_values(entity: Entity, body: Mapping[str, object]) -> Values:
-    """The typed values of a create; omitted fields are left for defaults and assignment."""
+def creation_values(
+    entity: Entity, body: Mapping[str, object], implied: frozenset[str] = frozenset()
+) -> Values:
+    """The typed values of a create; omitted fields are left for defaults and assignment.
+
+    ``implied`` fields are filled by the store (a line's link to its parent, ``"next"``).
+    """
     errors: list[FieldError] = []
     values: dict[str, object] = {}
     for name, raw in _fields_of(body):
@@ -28,7 +33,7 @@ def creation_values(entity: Entity, body: Mapping[str, object]) -> Values:
         else:
             _take(values, errors, name, field, raw)
     for field in entity.fields:
-        if field.required and field.name not in body:
+        if field.required and field.name not in body and field.name not in implied:
             errors.append(FieldError(field.name, "is required"))
     _raise_if_any(entity, errors)
     return values

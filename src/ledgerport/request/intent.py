@@ -39,6 +39,10 @@ class QueryOptions:
     """``$top``: at most this many rows in all."""
     skip: int | None = None
     """``$skip``: leave out this many rows first."""
+    expand: tuple[str, ...] = ()
+    """``$expand``: child collections to include (``lines``)."""
+    assign_order: tuple[str, ...] | None = None
+    """``$assignOrder``: fields assigned first, in this order (RedHorn's custom order)."""
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ BODY_METHODS = frozenset({Method.POST, Method.PUT, Method.PATCH})
 _COMPANY_NO = re.compile(r"[0-9]{1,9}")
 _RESOURCE = re.compile(r"[a-z][a-z0-9_]{0,62}")
 
-_SUPPORTED_OPTIONS = frozenset({"$top", "$skip"})
+_SUPPORTED_OPTIONS = frozenset({"$top", "$skip", "$expand", "$assignorder"})
 _ETAG = re.compile(r'\s*(\*|(?:W/)?"[^"]*")\s*(?:,|$)')
 
 
@@ -86,7 +86,20 @@ def parse_options(params: Sequence[tuple[str, str]]) -> QueryOptions:
     return QueryOptions(
         top=_non_negative(values, "$top"),
         skip=_non_negative(values, "$skip"),
+        expand=_names(values, "$expand"),
+        assign_order=_names(values, "$assignorder") or None,
     )
+
+
+def _names(values: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list of names (``$expand=lines``, ``$assignOrder=a,b``)."""
+    raw = values.get(name)
+    if raw is None:
+        return ()
+    names = tuple(n.strip() for n in raw.split(","))
+    if not all(names):
+        raise BadQueryOption(f"{name} must be a comma-separated list of names, not {raw!r}.")
+    return names
 
 
 def _non_negative(values: Mapping[str, str], name: str) -> int | None:
@@ -165,7 +178,8 @@ def resource_request(
     ``headers`` have lower-case names; ``body`` is the decoded JSON (None when there is none).
     """
     target = parse_target(raw_path)
-    if method in BODY_METHODS and not isinstance(body, dict):
+    action = body is None and "actions" in target.rest  # actions may come without a body
+    if method in BODY_METHODS and not isinstance(body, dict) and not action:
         raise MalformedBody("The request body must be a JSON object.")
     return ResourceRequest(
         method=method,

@@ -67,14 +67,26 @@ class Database:
         return self.dialect == "sqlite"
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncConnection]:
-        """A read-only transaction (deferred on SQLite: readers never wait for writers)."""
+    async def read(self, within: AsyncConnection | None = None) -> AsyncIterator[AsyncConnection]:
+        """A read-only transaction (deferred on SQLite: readers never wait for writers).
+
+        With ``within``, the caller's open transaction instead (a batch's shared one).
+        """
+        if within is not None:
+            yield within
+            return
         async with self._transaction(write=False) as conn:
             yield conn
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncConnection]:
-        """A write transaction; committed when the block ends without an exception."""
+    async def write(self, within: AsyncConnection | None = None) -> AsyncIterator[AsyncConnection]:
+        """A write transaction; committed when the block ends without an exception.
+
+        With ``within``, the caller's open transaction instead, which the caller commits.
+        """
+        if within is not None:
+            yield within
+            return
         async with self._transaction(write=True) as conn:
             yield conn
 

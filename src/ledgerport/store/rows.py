@@ -6,12 +6,12 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ledgerport.domain.context import Stored
-from ledgerport.model import Entity
+from ledgerport.model import Entity, Registry
 from ledgerport.plan.plan import ReadList, ReadOne
-from ledgerport.query.statements import select_list, select_one
+from ledgerport.query.statements import match_condition, select_list, select_one, select_where
 from ledgerport.query.tables import VERSION_COLUMN, Tables
 
-__all__ = ["Page", "read_list", "read_one", "stored"]
+__all__ = ["Page", "read_children", "read_list", "read_one", "stored"]
 
 
 def stored(entity: Entity, row: Row[tuple[object, ...]]) -> Stored:
@@ -40,3 +40,17 @@ async def read_list(conn: AsyncConnection, tables: Tables, plan: ReadList) -> Pa
 async def read_one(conn: AsyncConnection, tables: Tables, plan: ReadOne) -> Stored | None:
     row = (await conn.execute(select_one(tables, plan.entity, plan.company_no, plan.key))).first()
     return None if row is None else stored(plan.entity, row)
+
+
+async def read_children(
+    conn: AsyncConnection, tables: Tables, registry: Registry, plan: ReadOne, found: Stored
+) -> None:
+    """Fill ``found.children`` with the collections ``plan.expand`` names, in key order."""
+    for child in plan.expand:
+        entity = registry.entity(plan.entity.scope, child.resource)
+        table = tables.of(entity)
+        link = {theirs: found.values[own] for own, theirs in child.link}
+        statement = select_where(
+            tables, entity, match_condition(table, entity, plan.company_no, link)
+        ).order_by(*(table.c[f.column] for f in entity.key_fields))
+        found.children[child.name] = [stored(entity, r) for r in await conn.execute(statement)]

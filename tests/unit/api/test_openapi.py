@@ -472,3 +472,23 @@ def test_batch_is_described_with_its_request_and_response(doc: dict[str, Any]) -
     assert doc["components"]["responses"]["FailedDependency"]["description"].startswith(
         "A batch request"
     )
+
+
+def test_actions_are_listed_with_their_answers(doc: dict[str, Any]) -> None:
+    release = doc["paths"]["/api/{companyNo}/customerinvoices/{invoiceNo}/actions/release"]
+    assert set(release) == {"parameters", "post"}
+    assert "200" in release["post"]["responses"]
+    assert "customerinvoices.released" in release["post"]["description"]
+    invoice = doc["paths"]["/api/{companyNo}/orders/{orderNo}/actions/invoice"]
+    assert "Location" in invoice["post"]["responses"]["201"]["headers"]
+
+
+def test_creates_describe_next_and_deep_insert(doc: dict[str, Any]) -> None:
+    schemas = doc["components"]["schemas"]
+    customer_no = schemas["AssociateCreate"]["properties"]["customerNo"]
+    assert {"const": "next"} in customer_no["anyOf"]
+    lines = schemas["SalesOrderCreate"]["properties"]["lines"]
+    assert lines["type"] == "array"
+    assert "orderNo" not in lines["items"]["properties"]
+    assert "productNo" in lines["items"]["properties"]
+    assert schemas["SalesOrder"]["properties"]["lines"]["items"]["$ref"].endswith("SalesOrderLine")

@@ -18,6 +18,22 @@ MODULE = "ledger"
 
 ENTITIES = (
     company_entity(
+        "numberseries",
+        module=MODULE,
+        title="Number series",
+        key="field",
+        description=(
+            "The company's default interval of a numbered field (``associates.customerNo``); "
+            "a user's own intervals from its settings override it for that user."
+        ),
+        fields=[
+            string("field", 100, nullable=False, description="resource.fieldName"),
+            integer("fromNo", nullable=False, default=1),
+            integer("toNo", nullable=False, default=999_999_999),
+            integer("nextNo", nullable=False, default=1, description="The next number to try."),
+        ],
+    ),
+    company_entity(
         "accounts",
         module=MODULE,
         title="Account",
@@ -87,7 +103,7 @@ ENTITIES = (
         key="voucherNo",
         description="A ledger posting; its lines balance (debits equal credits).",
         fields=[
-            integer("voucherNo", nullable=False, series=True),
+            integer("voucherNo", nullable=False, series=True, gapless=True),
             date("voucherDate", nullable=False),
             string(
                 "voucherType",
@@ -144,6 +160,7 @@ ENTITIES = (
             integer("bankAccountNo", description="Ledger account of the bank."),
             integer("invoiceNo", description="The invoice this payment settles."),
             string("reference", 60),
+            integer("voucherNo", read_only=True, description="The voucher of the payment."),
         ],
         references=[
             ref("customerNo", "associates.customerNo"),

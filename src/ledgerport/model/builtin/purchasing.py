@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from ledgerport.model.declare import child, company_entity, date, integer, money, ref, string
+from ledgerport.model.builtin.sales import totals_fields
+from ledgerport.model.declare import (
+    child,
+    company_entity,
+    date,
+    derive,
+    integer,
+    money,
+    ref,
+    string,
+)
+from ledgerport.model.rules import Action, Lock, Totals
 
 MODULE = "purchasing"
 
@@ -13,7 +24,7 @@ ENTITIES = (
         title="Supplier invoice",
         key="invoiceNo",
         fields=[
-            integer("invoiceNo", nullable=False, series=True),
+            integer("invoiceNo", nullable=False, series=True, gapless=True),
             integer("supplierNo", nullable=False),
             string("supplierName", 80),
             string("supplierInvoiceRef", 40, description="The supplier's own invoice number."),
@@ -30,12 +41,32 @@ ENTITIES = (
                 choices=("draft", "approved"),
             ),
             string("notes", 1000),
+            *totals_fields(),
+            integer("voucherNo", read_only=True, description="The voucher of the approval."),
         ],
         references=[
             ref("supplierNo", "associates.supplierNo"),
             ref("currencyCode", "sys:currencies"),
         ],
         children=[child("lines", "supplierinvoicelines", invoiceNo="invoiceNo")],
+        derivations=[
+            derive(
+                "supplierNo",
+                "associates.supplierNo",
+                supplierName="name",
+                currencyCode="currencyCode",
+            )
+        ],
+        totals=Totals("lines", "amount", "vatCode"),
+        actions=[
+            Action(
+                "approve",
+                "Validate and post a balanced voucher and the open supplier item "
+                "(payables); the invoice becomes read-only.",
+                "approved",
+            )
+        ],
+        lock=Lock("status", ("approved",)),
     ),
     company_entity(
         "supplierinvoicelines",

@@ -8,12 +8,14 @@ from ledgerport.model.declare import (
     company_entity,
     date,
     decimal,
+    derive,
     integer,
     money,
     quantity,
     ref,
     string,
 )
+from ledgerport.model.rules import Action, DateOffset, Derivation, LineAmount, Lock, Totals
 from ledgerport.model.schema import Field, Reference
 
 MODULE = "sales"
@@ -46,7 +48,62 @@ def document_line_fields(document_no: str) -> list[Field]:
         money("unitPrice", nullable=False, default=0),
         decimal("discountPercent", 5, 2, nullable=False, default=0),
         integer("vatCode"),
+        money("netAmount", nullable=False, default=0, read_only=True, description=NET_LINE),
     ]
+
+
+NET_LINE = "quantity x unitPrice less discount, rounded to the cent (derived)."
+
+LINE_AMOUNT = LineAmount("netAmount", "quantity", "unitPrice", "discountPercent")
+
+LINE_TOTALS = Totals("lines", "netAmount", "vatCode")
+
+
+def totals_fields() -> list[Field]:
+    """Read-only totals of a document, always consistent with its lines."""
+    return [
+        money("netAmount", nullable=False, default=0, read_only=True, description="Sum of lines."),
+        money("vatAmount", nullable=False, default=0, read_only=True, description="VAT per code."),
+        money("grossAmount", nullable=False, default=0, read_only=True, description="Net + VAT."),
+    ]
+
+
+def product_derivation(**extra: str) -> Derivation:
+    """A line's productNo fills its description, unit, price and VAT code."""
+    return derive(
+        "productNo",
+        "products.productNo",
+        description="description",
+        unit="unit",
+        unitPrice="salesPrice",
+        vatCode="vatCode",
+        **extra,
+    )
+
+
+def customer_derivation(*, delivery: bool) -> Derivation:
+    """A document's customerNo fills name, addresses, currency and terms from the customer."""
+    fills = {
+        "customerName": "name",
+        "invoiceAddressLine1": "addressLine1",
+        "invoiceAddressLine2": "addressLine2",
+        "invoicePostCode": "postCode",
+        "invoiceCity": "city",
+        "invoiceCountryCode": "countryCode",
+        "currencyCode": "currencyCode",
+        "paymentTermsNo": "paymentTermsNo",
+    }
+    if delivery:
+        fills |= {
+            "deliveryName": "name",
+            "deliveryAddressLine1": "addressLine1",
+            "deliveryAddressLine2": "addressLine2",
+            "deliveryPostCode": "postCode",
+            "deliveryCity": "city",
+            "deliveryCountryCode": "countryCode",
+            "deliveryTermsNo": "deliveryTermsNo",
+        }
+    return derive("customerNo", "associates.customerNo", **fills)
 
 
 def document_line_references(parent: str, document_no: str) -> list[Reference]:
@@ -167,6 +224,7 @@ ENTITIES = (
                 choices=("open", "invoiced"),
             ),
             string("notes", 1000),
+            *totals_fields(),
         ],
         references=[
             ref("customerNo", "associates.customerNo"),
@@ -177,6 +235,17 @@ ENTITIES = (
             ref("projectNo", "projects"),
         ],
         children=[child("lines", "orderlines", orderNo="orderNo")],
+        derivations=[customer_derivation(delivery=True)],
+        totals=LINE_TOTALS,
+        actions=[
+            Action(
+                "invoice",
+                "Create a customer invoice from the order's lines; the order becomes invoiced.",
+                "invoiced",
+                creates="customerinvoices",
+            )
+        ],
+        lock=Lock("status", ("invoiced",)),
     ),
     company_entity(
         "orderlines",
@@ -185,6 +254,8 @@ ENTITIES = (
         key=("orderNo", "lineNo"),
         fields=[*document_line_fields("orderNo"), date("deliveryDate")],
         references=document_line_references("orders", "orderNo"),
+        derivations=[product_derivation()],
+        line_amount=LINE_AMOUNT,
     ),
     company_entity(
         "customerinvoices",
@@ -192,7 +263,7 @@ ENTITIES = (
         title="Customer invoice",
         key="invoiceNo",
         fields=[
-            integer("invoiceNo", nullable=False, series=True),
+            integer("invoiceNo", nullable=False, series=True, gapless=True),
             date("invoiceDate"),
             date("dueDate"),
             integer("customerNo", nullable=False),
@@ -213,6 +284,13 @@ ENTITIES = (
                 choices=("draft", "released", "credited"),
             ),
             string("notes", 1000),
+            *totals_fields(),
+            integer("voucherNo", read_only=True, description="The voucher of the release."),
+            integer(
+                "creditedInvoiceNo",
+                read_only=True,
+                description="On a credit note: the invoice it reverses.",
+            ),
         ],
         references=[
             ref("customerNo", "associates.customerNo"),
@@ -221,6 +299,33 @@ ENTITIES = (
             ref("orderNo", "orders"),
         ],
         children=[child("lines", "customerinvoicelines", invoiceNo="invoiceNo")],
+        derivations=[customer_derivation(delivery=False)],
+        date_offsets=[
+            DateOffset(
+                "dueDate",
+                "invoiceDate",
+                "paymentTermsNo",
+                "paymentterms",
+                "paymentTermsNo",
+                "netDays",
+            )
+        ],
+        totals=LINE_TOTALS,
+        actions=[
+            Action(
+                "release",
+                "Validate, post a balanced voucher and the open customer item; "
+                "the invoice becomes read-only.",
+                "released",
+            ),
+            Action(
+                "credit",
+                "Create and release a credit note reversing a released invoice.",
+                "credited",
+                creates="customerinvoices",
+            ),
+        ],
+        lock=Lock("status", ("released", "credited")),
     ),
     company_entity(
         "customerinvoicelines",
@@ -232,6 +337,8 @@ ENTITIES = (
             *document_line_references("customerinvoices", "invoiceNo"),
             ref("accountNo", "accounts"),
         ],
+        derivations=[product_derivation(accountNo="salesAccountNo")],
+        line_amount=LINE_AMOUNT,
     ),
     company_entity(
         "customeropenitems",
