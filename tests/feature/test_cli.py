@@ -163,6 +163,20 @@ def test_sighup_reloads_users_and_keeps_the_old_settings_when_the_file_is_bad(
     assert "server.nonsense: unknown key" in output
 
 
+def children(pid: int) -> set[int]:
+    """Process ids of the worker processes of ``pid`` (Linux /proc; not the resource tracker)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text(encoding="ascii").split():
+            try:
+                command = Path(f"/proc/{child}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"spawn_main" in command:
+                found.add(int(child))
+    return found
+
+
 def test_serve_with_several_workers_survives_a_bad_file_on_sighup(workdir: Path) -> None:
     server = Server(workdir, "--workers", "2", "--insecure-http")
     try:
@@ -171,8 +185,14 @@ def test_serve_with_several_workers_survives_a_bad_file_on_sighup(workdir: Path)
             statuses = {client.get("/api/sys/companies").status_code for _ in range(20)}
         assert statuses == {200}
         (workdir / "ledgerport.toml").write_text("[server]\nnonsense = 1\n", "utf-8")
+        before = children(server.process.pid)
         os.kill(server.process.pid, signal.SIGHUP)
-        time.sleep(3)
+        deadline = time.monotonic() + 90  # workers restart one at a time; slow under load
+        while time.monotonic() < deadline:
+            now = children(server.process.pid)
+            if len(now) == 2 and not now & before:
+                break
+            time.sleep(0.2)
         server.wait_ready(60)
         with server.client(("ops", "ops-pw")) as client:
             statuses = {client.get("/api/sys/companies").status_code for _ in range(20)}
