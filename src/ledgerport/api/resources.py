@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ledgerport.api.authn import principal_for, services_of
+from ledgerport.auth.policy import authorize
 from ledgerport.errors import BodyTooLarge
 from ledgerport.pipeline import run
 from ledgerport.request.intent import Method, ResourceRequest
@@ -43,6 +44,7 @@ async def data_resource(request: Request) -> Response:
     principal = await principal_for(request)
     method = parse_method(request.method)
     target = parse_target(request.scope.get("raw_path", b"").decode("latin-1").split("?")[0])
+    authorize(principal, target, method)  # before the body is read: 403 wins over 400
     body = None
     if method in _WITH_BODY:
         raw = await read_body(request, services.settings.server.max_body_bytes)
