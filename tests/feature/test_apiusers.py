@@ -91,3 +91,72 @@ def test_only_admins_with_sys_manage_users(live: Live) -> None:
         assert_problem(refused, 403, "LP302")
     with live.client(None) as anonymous:
         assert_problem(anonymous.get("/api/sys/apiusers"), 401, "LP301")
+
+
+def test_a_removed_user_and_its_token_stop_working(live: Live) -> None:
+    name = new_name()
+    with live.client("admin") as admin:
+        admin.post(
+            "/api/sys/apiusers",
+            json={
+                "username": name,
+                "password": "long-enough-pw",
+                "companies": [{"companyNo": 1000}],
+            },
+        ).raise_for_status()
+    with live.client(None) as client:
+        token = client.post(
+            "/api/oauth/token",
+            data={"grant_type": "password", "username": name, "password": "long-enough-pw"},
+        ).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        assert client.get("/api/1000/associates", headers=headers).status_code == 200
+    with live.client("admin") as admin:
+        assert admin.delete(f"/api/sys/apiusers/{name}").status_code == 204
+        assert_problem(admin.get(f"/api/sys/apiusers/{name}"), 404, "LP202")
+        assert_problem(admin.delete(f"/api/sys/apiusers/{name}"), 404, "LP202")
+    with live.client(None) as client:
+        assert_problem(client.get("/api/1000/associates", headers=headers), 401, "LP301")
+
+
+def test_oauth_clients_through_the_api(live: Live) -> None:
+    with live.client("admin") as admin:
+        created = admin.post(
+            "/api/sys/oauthclients",
+            json={"name": "Nightly sync", "owner": "bob", "grantTypes": ["client_credentials"]},
+        )
+        assert created.status_code == 201, created.text
+        client = created.json()
+        assert client["clientSecret"].startswith("lps_")
+        assert created.headers["cache-control"] == "no-store"
+        path = f"/api/sys/oauthclients/{client['clientId']}"
+        shown = admin.get(path).json()
+        assert "clientSecret" not in shown
+        assert shown["owner"] == "bob"
+        assert client["clientSecret"] not in admin.get("/api/sys/oauthclients").text
+        bad = admin.post(
+            "/api/sys/oauthclients",
+            json={"name": "x", "owner": "nobody", "grantTypes": ["client_credentials"]},
+        )
+        assert "owner" in error_fields(assert_problem(bad, 400, "LP203"))
+        public_cc = admin.post(
+            "/api/sys/oauthclients",
+            json={
+                "name": "x",
+                "owner": "bob",
+                "grantTypes": ["client_credentials"],
+                "public": True,
+            },
+        )
+        assert "grantTypes" in error_fields(assert_problem(public_cc, 400, "LP203"))
+        assert admin.delete(path).status_code == 204
+        assert_problem(admin.get(path), 404, "LP202")
+        assert_problem(admin.get("/api/sys/oauthclients/swagger-ui"), 404, "LP202")
+    with live.client(None) as anonymous:
+        token = anonymous.post(
+            "/api/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(client["clientId"], client["clientSecret"]),
+        )
+    assert token.status_code == 401
+    assert token.json()["error"] == "invalid_client"

@@ -63,3 +63,17 @@ def test_basic_is_refused_for_a_user_without_allow_basic(live: Live) -> None:
         response = client.get("/api/9999/associates")
     body = assert_problem(response, 401, "LP301")
     assert "Basic" in str(body["detail"])
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [("application/json", b"{not json"), ("text/plain", b"x"), ("application/json", b"[]")],
+)
+def test_another_company_answers_403_before_the_body_is_read(
+    live: Live, content_type: str, body: bytes
+) -> None:
+    with live.client("bob") as bob:
+        response = bob.post(
+            "/api/9999/associates", content=body, headers={"Content-Type": content_type}
+        )
+    assert_problem(response, 403, "LP303")

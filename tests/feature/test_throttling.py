@@ -1,4 +1,5 @@
-"""Failed logins slowed then locked out per (user, address); request rate limits with 429."""
+"""Failed logins slowed then locked out per (user, address); request rate limits with 429;
+and, on the same server with its own settings, token and code lifetimes."""
 
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ LIMITS = """
 requests_per_minute = 40
 login_failures_before_lockout = 3
 lockout_seconds = 60
+
+[tokens]
+password_ttl = 0
+code_ttl = 1
 """
 
 
@@ -115,3 +120,51 @@ def test_the_limit_holds_across_processes_on_postgresql(fresh_pg_url: str) -> No
     allowed, refused = asyncio.run(scenario())
     assert allowed == 100
     assert refused == 200
+
+
+def test_a_password_ttl_of_zero_gives_tokens_that_live_until_revoked(limited: Live) -> None:
+    with limited.client(None) as client:
+        response = client.post(
+            "/api/oauth/token",
+            data={"grant_type": "password", "username": "admin", "password": PASSWORDS["admin"]},
+        )
+        assert response.status_code == 200, response.text
+        token = response.json()
+        assert "expires_in" not in token
+        headers = {"Authorization": f"Bearer {token['access_token']}"}
+        assert client.get("/api/1000/associates", headers=headers).status_code == 200
+        client.post("/api/oauth/revoke", data={"token": token["access_token"]})
+        assert_problem(client.get("/api/1000/associates", headers=headers), 401, "LP301")
+
+
+def test_an_authorization_code_expires(limited: Live) -> None:
+    from authlib.common.security import generate_token
+
+    from feature.oauth_helpers import query_of, register_client, sign_in_and_consent
+    from feature.test_oauth import authorize_url
+
+    app = register_client(
+        limited,
+        owner="admin",
+        public=True,
+        grantTypes=["authorization_code"],
+        redirectUris=["http://localhost:8765/callback"],
+    )
+    verifier = generate_token(48)
+    url = authorize_url(limited, str(app["clientId"]), "http://localhost:8765/callback", verifier)
+    redirect = sign_in_and_consent(limited, url, user="admin")
+    code = query_of(redirect.headers["location"])["code"]
+    time.sleep(1.5)
+    with limited.client(None) as client:
+        late = client.post(
+            "/api/oauth/token",
+            data={
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": "http://localhost:8765/callback",
+                "client_id": app["clientId"],
+                "code_verifier": verifier,
+            },
+        )
+    assert late.status_code == 400
+    assert late.json()["error"] == "invalid_grant"

@@ -159,7 +159,7 @@ async def revoke(request: Request) -> Response:
     answer: OAuthAnswer = await _in_thread(
         request, lambda: server.create_endpoint_response("revocation", call)
     )
-    services.forget_credentials()
+    services.bearer.forget()  # this process at once; others within the cache interval
     return _json_answer(answer)
 
 

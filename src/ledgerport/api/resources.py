@@ -6,10 +6,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ledgerport.api.authn import principal_for, services_of
+from ledgerport.auth.policy import authorize
 from ledgerport.errors import BodyTooLarge
 from ledgerport.idempotency import check_key, fingerprint, idempotent
 from ledgerport.pipeline import Recorder, run
-from ledgerport.request.parse import BODY_METHODS, parse_body, parse_method, resource_request
+from ledgerport.request.parse import (
+    BODY_METHODS,
+    parse_body,
+    parse_method,
+    parse_target,
+    resource_request,
+)
 from ledgerport.response import Outcome
 from ledgerport.store.idempotency import Claim
 
@@ -36,6 +43,7 @@ async def data_resource(request: Request) -> Response:
     principal = await principal_for(request)
     method = parse_method(request.method)
     path = request.scope.get("raw_path", b"").decode("latin-1").split("?")[0]
+    authorize(principal, parse_target(path), method)  # before the body: 403 wins over 400
     body = None
     raw = b""
     if method in BODY_METHODS:

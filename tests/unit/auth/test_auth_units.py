@@ -126,3 +126,19 @@ def test_admin_resources_need_the_admin_scope_and_allow_sys() -> None:
     company = Target(Scope.COMPANY, 9999, "auditlog")
     with pytest.raises(CompanyForbidden):
         authorize(Principal("b", frozenset({"read"}), (CompanyGrant(1000),)), company, Method.GET)
+
+
+def test_authlib_never_logs_at_debug_level() -> None:
+    """Authlib's debug log writes tokens; its logger is pinned at INFO."""
+    import logging
+
+    import ledgerport.app  # noqa: F401 - builds everything that configures logging
+
+    root = logging.getLogger()
+    previous = root.level
+    root.setLevel(logging.DEBUG)
+    try:
+        assert logging.getLogger("authlib").getEffectiveLevel() >= logging.INFO
+        assert logging.getLogger("authlib.oauth2").getEffectiveLevel() >= logging.INFO
+    finally:
+        root.setLevel(previous)
