@@ -9,20 +9,21 @@ from ledgerport.auth.principal import Principal
 from ledgerport.domain import mutations
 from ledgerport.domain.context import WorkContext
 from ledgerport.errors import NotFound
-from ledgerport.plan.plan import Create, Delete, ReadList, ReadOne, Update
+from ledgerport.pages import count_outcome, delta_outcome, page_outcome
+from ledgerport.plan.plan import Create, Delete, ReadCount, ReadDelta, ReadList, ReadOne, Update
 from ledgerport.plan.planner import plan_request
 from ledgerport.request.intent import ResourceRequest
 from ledgerport.response import (
     Outcome,
     entity_outcome,
     entity_path,
-    list_outcome,
     no_content,
     not_modified,
 )
 from ledgerport.services import Services
 from ledgerport.store import changelog
-from ledgerport.store.rows import read_list, read_one
+from ledgerport.store.lists import read_count, read_delta, read_page
+from ledgerport.store.rows import read_one
 
 __all__ = ["run"]
 
@@ -33,9 +34,17 @@ async def run(request: ResourceRequest, principal: Principal, services: Services
     plan = plan_request(request, registry, principal, services.page_limits)
     database = services.database
     if isinstance(plan, ReadList):
+        delta = request.target.rest == ("$delta",)
         async with database.read() as conn:
-            page = await read_list(conn, tables, plan)
-        return list_outcome(page.rows, page.more, plan, request.target, request.base_url)
+            page = await read_page(conn, tables, plan, delta=delta)
+        return page_outcome(request, plan, page, services.secret_key)
+    if isinstance(plan, ReadCount):
+        async with database.read() as conn:
+            return count_outcome(await read_count(conn, tables, plan))
+    if isinstance(plan, ReadDelta):
+        async with database.read() as conn:
+            changes = await read_delta(conn, tables, plan)
+        return delta_outcome(request, plan, changes, services.secret_key)
     if isinstance(plan, ReadOne):
         async with database.read() as conn:
             found = await read_one(conn, tables, plan)

@@ -50,7 +50,10 @@ async def data_resource(request: Request) -> Response:
     intent = ResourceRequest(
         method=method,
         target=target,
-        options=parse_options(request.query_params.multi_items()),
+        options=parse_options(
+            request.query_params.multi_items(),
+            max_filter_length=services.settings.server.max_filter_length,
+        ),
         body=body,
         if_match=parse_etags(request.headers.get("if-match"), "If-Match"),
         if_none_match=parse_etags(request.headers.get("if-none-match"), "If-None-Match"),

@@ -3,14 +3,41 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ledgerport.model import Entity
+from ledgerport.model import Entity, Field
+from ledgerport.plan.query import Expand, Order, Predicate
 
-__all__ = ["Create", "Delete", "Plan", "ReadList", "ReadOne", "Update", "Values"]
+__all__ = [
+    "Create",
+    "Delete",
+    "Paging",
+    "Plan",
+    "ReadCount",
+    "ReadDelta",
+    "ReadList",
+    "ReadOne",
+    "Update",
+    "Values",
+]
 
 Values = Mapping[str, object]
 """Field name → typed value (str, int, Decimal, bool, date, datetime or None)."""
+
+
+@dataclass(frozen=True)
+class Paging:
+    """How the next page is reached: a signed keyset cursor, or Visma.net page numbers."""
+
+    binding: str
+    """Digest of what a cursor is bound to (resource, company, filter, order)."""
+    after: tuple[object, ...] | None = None
+    """Order values (keys last) of the row before this page, from ``$skiptoken``."""
+    page_size: int | None = None
+    """Visma.net ``pageSize`` (offset paging with ``metadata``)."""
+    page_number: int = 1
+    delta_from: tuple[int, int] | None = None
+    """In the first walk of ``$delta``: the change-log position the walk started at."""
 
 
 @dataclass(frozen=True)
@@ -22,6 +49,41 @@ class ReadList:
     offset: int
     top: int | None
     """The client's ``$top`` (caps the whole walk), if any."""
+    where: Predicate | None = None
+    """``$filter`` and ``lastModifiedDateTime``, typed."""
+    order: tuple[Order, ...] = ()
+    """``$orderby`` then the key: a total order, so cursors are exact."""
+    select: tuple[Field, ...] | None = None
+    """Fields to answer with (None: all)."""
+    expand: tuple[Expand, ...] = ()
+    count: bool = False
+    paging: Paging = field(default_factory=lambda: Paging(""))
+    query: tuple[tuple[str, str], ...] = ()
+    """Options to repeat in next links (``$filter``, ``$orderby``, ``$select``, ...)."""
+    max_page_size: int = 1000
+    prefer_applied: int | None = None
+    """The ``odata.maxpagesize`` honoured, for ``Preference-Applied``."""
+
+
+@dataclass(frozen=True)
+class ReadCount:
+    """``/$count``: the number of rows matching the filter, as text/plain."""
+
+    entity: Entity
+    company_no: int | None
+    where: Predicate | None
+
+
+@dataclass(frozen=True)
+class ReadDelta:
+    """A ``$deltatoken``: what changed in (company, resource) after ``position``."""
+
+    entity: Entity
+    company_no: int | None
+    position: tuple[int, int]
+    """(transaction id, sequence) of the last change already delivered."""
+    limit: int
+    select: tuple[Field, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -59,4 +121,4 @@ class Delete:
     if_match: tuple[str, ...] | None
 
 
-Plan = ReadList | ReadOne | Create | Update | Delete
+Plan = ReadList | ReadCount | ReadDelta | ReadOne | Create | Update | Delete

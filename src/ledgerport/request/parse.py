@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from urllib.parse import unquote
 
 import msgspec
@@ -19,6 +19,7 @@ from ledgerport.errors import (
 )
 from ledgerport.model import Scope
 from ledgerport.request.intent import Method, Preferences, QueryOptions, Target
+from ledgerport.request.options import ODATA_OPTIONS, VISMA_OPTIONS, read_options
 
 __all__ = [
     "parse_body",
@@ -32,7 +33,6 @@ __all__ = [
 _COMPANY_NO = re.compile(r"[0-9]{1,9}")
 _RESOURCE = re.compile(r"[a-z][a-z0-9_]{0,62}")
 
-_SUPPORTED_OPTIONS = frozenset({"$top", "$skip"})
 _ETAG = re.compile(r'\s*(\*|(?:W/)?"[^"]*")\s*(?:,|$)')
 
 
@@ -61,31 +61,21 @@ def parse_target(raw_path: str) -> Target:
     return Target(Scope.COMPANY, int(first), resource, rest)
 
 
-def parse_options(params: Sequence[tuple[str, str]]) -> QueryOptions:
-    """Read ``$top``/``$skip``; option names are case-insensitive (OData 4.01)."""
+def parse_options(
+    params: Sequence[tuple[str, str]], *, max_filter_length: int = 2000
+) -> QueryOptions:
+    """Read the OData and Visma.net list options; names are case-insensitive (OData 4.01)."""
     values: dict[str, str] = {}
     for name, value in params:
         key = name.lower()
-        if not key.startswith("$"):
+        if not key.startswith("$") and key not in VISMA_OPTIONS:
             continue
-        if key not in _SUPPORTED_OPTIONS:
+        if key.startswith("$") and key not in ODATA_OPTIONS:
             raise BadQueryOption(f"Query option {name} is not supported.")
         if key in values:
             raise BadQueryOption(f"Query option {name} is given twice.")
         values[key] = value
-    return QueryOptions(
-        top=_non_negative(values, "$top"),
-        skip=_non_negative(values, "$skip"),
-    )
-
-
-def _non_negative(values: Mapping[str, str], name: str) -> int | None:
-    raw = values.get(name)
-    if raw is None:
-        return None
-    if not raw.isdigit() or len(raw) > 12:
-        raise BadQueryOption(f"{name} must be a whole number of at least 0, not {raw!r}.")
-    return int(raw)
+    return read_options(values, max_filter_length=max_filter_length)
 
 
 def parse_body(content_type: str | None, body: bytes) -> dict[str, object]:
@@ -135,8 +125,16 @@ def parse_etags(header: str | None, name: str) -> tuple[str, ...] | None:
 
 
 def parse_prefer(header: str | None) -> Preferences:
-    """RFC 7240: unknown preferences are ignored."""
+    """RFC 7240: unknown preferences are ignored; ``odata.maxpagesize`` (OData §8.2.8.3)."""
     if not header:
         return Preferences()
     tokens = {p.strip().lower() for p in header.split(",")}
-    return Preferences(return_minimal="return=minimal" in tokens)
+    max_page_size = None
+    for token in tokens:
+        name, _, value = token.partition("=")
+        if name.strip() == "odata.maxpagesize":
+            value = value.strip().strip('"')
+            if not value.isdigit() or len(value) > 9 or int(value) < 1:
+                raise BadHeader("Prefer: odata.maxpagesize must be a whole number of at least 1.")
+            max_page_size = int(value)
+    return Preferences(return_minimal="return=minimal" in tokens, max_page_size=max_page_size)
