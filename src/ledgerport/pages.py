@@ -16,7 +16,7 @@ from ledgerport.domain.context import Stored
 from ledgerport.model import Entity, Field
 from ledgerport.plan.cursor import seal_token, wire_values
 from ledgerport.plan.lists import delta_binding
-from ledgerport.plan.plan import ReadDelta, ReadList
+from ledgerport.plan.plan import DeltaPosition, ReadDelta, ReadList
 from ledgerport.request.intent import ResourceRequest
 from ledgerport.response import JSON, Outcome, collection_path, entity_body, not_modified
 from ledgerport.store.lists import DeltaResult, ListResult
@@ -37,7 +37,8 @@ def page_outcome(
         body["@odata.nextLink"] = link
         headers.append(("Link", f'<{link}>; rel="next"'))
     elif page.position is not None:
-        body["@odata.deltaLink"] = _delta_link(request, plan.entity, page.position, secret)
+        since = DeltaPosition(page.position)
+        body["@odata.deltaLink"] = _delta_link(request, plan.entity, since, secret)
     if plan.paging.page_size is not None:
         body["metadata"] = {"totalCount": page.count, "maxPageSize": plan.max_page_size}
     if plan.prefer_applied is not None:
@@ -113,8 +114,7 @@ def _next_link(
         query.append(("$top", str(plan.top - shown)))
     last = page.rows[-1]
     after = wire_values([last.values[o.path.field.name] for o in plan.order])
-    start = None if page.position is None else list(page.position)
-    token = seal_token(secret, plan.paging.binding, ["k", after, start])
+    token = seal_token(secret, plan.paging.binding, ["k", after, page.position])
     query.append(("$skiptoken", token))
     return _link(request, query)
 
@@ -127,9 +127,9 @@ def _link(request: ResourceRequest, query: list[tuple[str, str]]) -> str:
 
 
 def _delta_link(
-    request: ResourceRequest, entity: Entity, position: tuple[int, int], secret: str
+    request: ResourceRequest, entity: Entity, position: DeltaPosition, secret: str
 ) -> str:
-    token = seal_token(secret, delta_binding(entity, request.target.company_no), ["d", *position])
+    token = seal_token(secret, delta_binding(entity, request.target.company_no), position.wire())
     query: list[tuple[str, str]] = [("$deltatoken", token)]
     if request.options.select is not None:
         query.append(("$select", ",".join(request.options.select)))

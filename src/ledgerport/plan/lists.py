@@ -15,7 +15,7 @@ from ledgerport.errors import BadQueryOption, MethodNotAllowed
 from ledgerport.model import Entity, Field, FieldType, Registry
 from ledgerport.plan.cursor import binding, open_token, typed_values
 from ledgerport.plan.filters import FilterLimits, check_filter, navigations, resolve_path
-from ledgerport.plan.plan import Paging, ReadCount, ReadDelta, ReadList
+from ledgerport.plan.plan import DeltaPosition, Paging, ReadCount, ReadDelta, ReadList
 from ledgerport.plan.query import (
     BoolOp,
     Compare,
@@ -112,11 +112,23 @@ def plan_delta(
         options.deltatoken,
         "$deltatoken",
     )
-    if len(payload) != 3 or payload[0] != "d" or not all(isinstance(p, int) for p in payload[1:]):
-        raise BadQueryOption("$deltatoken was not issued for this query.")
-    position = (int(payload[1]), int(payload[2]))  # type: ignore[call-overload]
+    position = _delta_position(payload)
     limit = min(request.prefer.max_page_size or limits.max_page_size, limits.max_page_size)
     return ReadDelta(entity, request.target.company_no, position, limit, _select(options, entity))
+
+
+def _delta_position(payload: list[object]) -> DeltaPosition:
+    refused = BadQueryOption("$deltatoken was not issued for this query.")
+    if len(payload) != 4 or payload[0] != "d":
+        raise refused
+    since, upper, after = payload[1:]
+    if not isinstance(since, str | int) or not isinstance(upper, str | int | None):
+        raise refused
+    if after is None:
+        return DeltaPosition(since, upper)
+    if not (isinstance(after, list) and [type(a) for a in after] == [int, int]):
+        raise refused
+    return DeltaPosition(since, upper, (int(after[0]), int(after[1])))
 
 
 def _get_only(request: ResourceRequest) -> None:
@@ -200,13 +212,11 @@ def _paging(
         raise BadQueryOption("$skiptoken was not issued for this query.")
     after = typed_values(payload[1], [o.path.type for o in order])
     start = payload[2]
-    delta_from = None
+    delta_from: str | int | None = None
     if delta:
-        if not (
-            isinstance(start, list) and len(start) == 2 and all(isinstance(p, int) for p in start)
-        ):
+        if not isinstance(start, str | int):
             raise BadQueryOption("$skiptoken was not issued for this query.")
-        delta_from = (int(start[0]), int(start[1]))
+        delta_from = start
     return Paging(bound_to, after=after, delta_from=delta_from), 0
 
 

@@ -11,6 +11,7 @@ from ledgerport.plan.query import Expand, Order, Predicate
 __all__ = [
     "Create",
     "Delete",
+    "DeltaPosition",
     "Paging",
     "Plan",
     "ReadCount",
@@ -26,6 +27,27 @@ Values = Mapping[str, object]
 
 
 @dataclass(frozen=True)
+class DeltaPosition:
+    """Where a delta stands in the change log.
+
+    PostgreSQL: ``since`` and ``upper`` are snapshots (``pg_current_snapshot()`` as text):
+    the changes delivered are those invisible to ``since`` and visible to ``upper``, so a
+    transaction that commits after a later one is delivered when it commits, never skipped,
+    and none is held back by unrelated long transactions. SQLite (writers serialised): the
+    change-log sequence numbers.
+    """
+
+    since: str | int
+    upper: str | int | None = None
+    """The window's end while a delta is paged (fixed on its first page)."""
+    after: tuple[int, int] | None = None
+    """(transaction id, sequence) of the last change delivered inside the window."""
+
+    def wire(self) -> list[object]:
+        return ["d", self.since, self.upper, None if self.after is None else list(self.after)]
+
+
+@dataclass(frozen=True)
 class Paging:
     """How the next page is reached: a signed keyset cursor, or Visma.net page numbers."""
 
@@ -36,7 +58,7 @@ class Paging:
     page_size: int | None = None
     """Visma.net ``pageSize`` (offset paging with ``metadata``)."""
     page_number: int = 1
-    delta_from: tuple[int, int] | None = None
+    delta_from: str | int | None = None
     """In the first walk of ``$delta``: the change-log position the walk started at."""
 
 
@@ -80,8 +102,7 @@ class ReadDelta:
 
     entity: Entity
     company_no: int | None
-    position: tuple[int, int]
-    """(transaction id, sequence) of the last change already delivered."""
+    position: DeltaPosition
     limit: int
     select: tuple[Field, ...] | None = None
 

@@ -1,57 +1,81 @@
-"""Change-log positions and windows for ``$delta`` (statements over the system tables).
+"""Change-log windows for ``$delta`` (statements over the system tables).
 
-A position is (transaction id, sequence). PostgreSQL records ``pg_current_xact_id()`` on
-every change-log row; a reader caps what it returns at its snapshot's xmin, below which
-every transaction has ended, so a transaction that commits after a later one is waited for,
-never skipped. SQLite serialises writers (BEGIN IMMEDIATE), so the sequence alone orders
-commits and the transaction id is 0.
+PostgreSQL records ``pg_current_xact_id()`` on every change-log row (migration 0004). A delta
+position is a snapshot (``pg_current_snapshot()``); the next delta delivers the rows whose
+transaction was invisible to that snapshot and is visible to a new one. Commit order does not
+matter: a transaction that began early and commits late is invisible to every snapshot taken
+before its commit and visible to every one after, so it is delivered exactly once.
+SQLite serialises writers (BEGIN IMMEDIATE), so the sequence number orders commits.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Text, and_, func, literal, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    and_,
+    bindparam,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.sql.elements import TextClause
 
+from ledgerport.plan.plan import DeltaPosition
 from ledgerport.query.statements import AnySelect
 from ledgerport.store.system import change_log
 
-__all__ = ["changes_after", "position_now"]
-
-_NO_CAP = 2**62
+__all__ = ["changes_in", "position_now"]
 
 
 def position_now(dialect: str) -> AnySelect:
-    """The position below which this transaction sees every change that will ever commit."""
+    """PostgreSQL: this statement's snapshot as text; SQLite: the highest sequence."""
     if dialect == "postgresql":
-        xmin = func.pg_snapshot_xmin(func.pg_current_snapshot())
-        return select(xmin.cast(Text).cast(BigInteger), literal(0))
-    return select(literal(0), func.coalesce(func.max(change_log.c.seq), 0))
+        return select(literal_column("pg_current_snapshot()::text"))
+    return select(func.coalesce(func.max(change_log.c.seq), 0))
 
 
-def changes_after(
+def changes_in(
+    dialect: str,
     company_no: int | None,
     resource: str,
-    position: tuple[int, int],
-    cap: int | None,
+    position: DeltaPosition,
+    upper: str | int,
     limit: int,
 ) -> AnySelect:
-    """Change-log rows after ``position`` and below ``cap``, in (transaction, sequence) order."""
-    txid = func.coalesce(change_log.c.txid, 0)
-    after = or_(txid > position[0], and_(txid == position[0], change_log.c.seq > position[1]))
+    """Change-log rows after ``position`` up to ``upper``, in (transaction, sequence) order."""
+    txid = func.coalesce(change_log.c.txid, 0).label("txid")
     company: ColumnElement[Any] = (
         change_log.c.company_no.is_(None)
         if company_no is None
         else change_log.c.company_no == company_no
     )
+    conditions: list[ColumnElement[Any] | TextClause] = [change_log.c.resource == resource, company]
+    if dialect == "postgresql":
+        conditions.append(
+            text(
+                "NOT pg_visible_in_snapshot(coalesce(change_log.txid, 0)::text::xid8, "
+                "CAST(:since AS pg_snapshot)) "
+                "AND pg_visible_in_snapshot(coalesce(change_log.txid, 0)::text::xid8, "
+                "CAST(:upper AS pg_snapshot)) "
+                "AND coalesce(change_log.txid, 0) >= pg_snapshot_xmin(CAST(:since AS pg_snapshot))"
+                "::text::bigint"
+            ).bindparams(bindparam("since", str(position.since)), bindparam("upper", str(upper)))
+        )
+    else:
+        conditions.append(change_log.c.seq > literal(int(position.since), BigInteger))
+        conditions.append(change_log.c.seq <= literal(int(upper), BigInteger))
+    if position.after is not None:
+        done_tx, done_seq = position.after
+        conditions.append(or_(txid > done_tx, and_(txid == done_tx, change_log.c.seq > done_seq)))
     return (
         select(txid, change_log.c.seq, change_log.c.operation, change_log.c.entity_key)
-        .where(
-            change_log.c.resource == resource,
-            company,
-            after,
-            txid < (_NO_CAP if cap is None else cap),
-        )
+        .where(*conditions)
         .order_by(txid, change_log.c.seq)
         .limit(limit + 1)
     )

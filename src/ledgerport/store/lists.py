@@ -9,11 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ledgerport.codec import decode
 from ledgerport.domain.context import Stored
-from ledgerport.plan.plan import ReadCount, ReadDelta, ReadList
+from ledgerport.plan.plan import DeltaPosition, ReadCount, ReadDelta, ReadList
 from ledgerport.plan.query import Expand
 from ledgerport.query.lists import count_rows, rows_by_keys, rows_matching, select_page
 from ledgerport.query.tables import Tables
-from ledgerport.store.delta import changes_after, position_now
+from ledgerport.store.delta import changes_in, position_now
 from ledgerport.store.rows import stored
 
 __all__ = ["DeltaResult", "ListResult", "read_count", "read_delta", "read_page"]
@@ -28,7 +28,7 @@ class ListResult:
     count: int | None = None
     expanded: dict[str, list[list[Stored] | Stored | None]] = field(default_factory=dict)
     """Per ``$expand`` name: one entry per row (a list of children, or one entity or None)."""
-    position: tuple[int, int] | None = None
+    position: str | int | None = None
     """``$delta`` walks: the change-log position the walk started at."""
 
 
@@ -38,7 +38,7 @@ class DeltaResult:
     removed: list[dict[str, object]]
     """Key values of entities deleted since the position."""
     more: bool
-    position: tuple[int, int]
+    position: DeltaPosition
 
 
 async def read_page(
@@ -46,8 +46,7 @@ async def read_page(
 ) -> ListResult:
     position = plan.paging.delta_from
     if delta and position is None:
-        row = (await conn.execute(position_now(conn.dialect.name))).one()
-        position = (int(row[0]), int(row[1]))
+        position = (await conn.execute(position_now(conn.dialect.name))).scalar_one()
     result = await conn.execute(select_page(tables, plan))
     rows = [stored(plan.entity, r) for r in result]
     more = len(rows) > plan.limit
@@ -91,22 +90,25 @@ async def read_count(conn: AsyncConnection, tables: Tables, plan: ReadCount) -> 
 async def read_delta(conn: AsyncConnection, tables: Tables, plan: ReadDelta) -> DeltaResult:
     """What changed after the plan's position, as current entities and tombstones."""
     dialect = conn.dialect.name
-    cap = None
-    if dialect == "postgresql":
-        cap = int((await conn.execute(position_now(dialect))).one()[0])
-    statement = changes_after(
-        plan.company_no, plan.entity.qualified_name, plan.position, cap, plan.limit
+    upper = plan.position.upper
+    if upper is None:
+        upper = (await conn.execute(position_now(dialect))).scalar_one()
+    statement = changes_in(
+        dialect,
+        plan.company_no,
+        plan.entity.qualified_name,
+        plan.position,
+        upper,
+        plan.limit,
     )
     changes = list(await conn.execute(statement))
     more = len(changes) > plan.limit
     changes = changes[: plan.limit]
     if more:
-        position = (int(changes[-1][0]), int(changes[-1][1]))
-    elif dialect == "postgresql":
-        assert cap is not None
-        position = max(plan.position, (cap, 0))
+        last = (int(changes[-1][0]), int(changes[-1][1]))
+        position = DeltaPosition(plan.position.since, upper, last)
     else:
-        position = (0, int(changes[-1][1])) if changes else plan.position
+        position = DeltaPosition(upper)
     keys: dict[tuple[object, ...], None] = {}
     for change in changes:
         key = decode(change[3])
