@@ -85,9 +85,7 @@ def test_delta_reports_created_changed_and_deleted(live: Live) -> None:
         token = delta_link.split("$deltatoken=")[1]
         wrong = client.get("/api/9999/orders/$delta", params={"$deltatoken": token})
         assert_problem(wrong, 400, "LP105")
-        forged = client.get(
-            "/api/9999/associates/$delta", params={"$deltatoken": _forge(token)}
-        )
+        forged = client.get("/api/9999/associates/$delta", params={"$deltatoken": _forge(token)})
         assert_problem(forged, 400, "LP105")
 
 
