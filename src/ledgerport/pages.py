@@ -27,23 +27,30 @@ __all__ = ["count_outcome", "delta_outcome", "page_outcome"]
 def page_outcome(
     request: ResourceRequest, plan: ReadList, page: ListResult, secret: str
 ) -> Outcome:
-    body: dict[str, object] = {}
-    if plan.count and page.count is not None:
-        body["@odata.count"] = page.count
-    body["value"] = [_item(plan, page, i, row) for i, row in enumerate(page.rows)]
+    """The page's JSON: rows as the database wrote them, joined, with the annotations."""
     link = _next_link(request, plan, page, secret)
+    parts: list[bytes] = [b"{"]
+    if plan.count and page.count is not None:
+        parts.append(b'"@odata.count":%d,' % page.count)
+    if page.json_rows is not None:
+        parts += [b'"value":[', ",".join(page.json_rows).encode(), b"]"]
+    else:
+        value = [_item(plan, page, i, row) for i, row in enumerate(page.rows)]
+        parts += [b'"value":', encode(value)]
     headers: list[tuple[str, str]] = [("Content-Type", JSON)]
     if link is not None:
-        body["@odata.nextLink"] = link
+        parts += [b',"@odata.nextLink":', encode(link)]
         headers.append(("Link", f'<{link}>; rel="next"'))
     elif page.position is not None:
         since = DeltaPosition(page.position)
-        body["@odata.deltaLink"] = _delta_link(request, plan.entity, since, secret)
+        parts += [b',"@odata.deltaLink":', encode(_delta_link(request, plan.entity, since, secret))]
     if plan.paging.page_size is not None:
-        body["metadata"] = {"totalCount": page.count, "maxPageSize": plan.max_page_size}
+        metadata = {"totalCount": page.count, "maxPageSize": plan.max_page_size}
+        parts += [b',"metadata":', encode(metadata)]
+    parts.append(b"}")
     if plan.prefer_applied is not None:
         headers.append(("Preference-Applied", f"odata.maxpagesize={plan.prefer_applied}"))
-    return _tagged(request, headers, encode(body))
+    return _tagged(request, headers, b"".join(parts))
 
 
 def count_outcome(count: int) -> Outcome:
@@ -95,8 +102,8 @@ def _item(plan: ReadList, page: ListResult, index: int, row: Stored) -> dict[str
 def _next_link(
     request: ResourceRequest, plan: ReadList, page: ListResult, secret: str
 ) -> str | None:
-    shown = len(page.rows)
-    if not page.more or not page.rows:
+    shown = len(page.json_rows) if page.json_rows is not None else len(page.rows)
+    if not page.more or page.last_order is None:
         return None
     query = list(plan.query)
     if plan.paging.page_size is not None:
@@ -112,8 +119,7 @@ def _next_link(
         if shown >= plan.top:
             return None
         query.append(("$top", str(plan.top - shown)))
-    last = page.rows[-1]
-    after = wire_values([last.values[o.path.field.name] for o in plan.order])
+    after = wire_values(list(page.last_order))
     token = seal_token(secret, plan.paging.binding, ["k", after, page.position])
     query.append(("$skiptoken", token))
     return _link(request, query)

@@ -146,11 +146,18 @@ def predicate_expression(tables: Tables, table: FromClause, predicate: Predicate
 
 
 def order_expressions(tables: Tables, table: FromClause, orders: tuple[Order, ...]) -> list[Expr]:
-    """ORDER BY terms with explicit collation and null placement."""
+    """ORDER BY terms with explicit collation and null placement.
+
+    Null placement is spelled out only where nulls can occur: ``NULLS FIRST`` on a NOT NULL
+    column would keep PostgreSQL from walking the primary key index in order.
+    """
     terms: list[Expr] = []
     for order in orders:
         expr = _sortable(field_expression(tables, table, order.path), order.path)
-        terms.append(expr.desc().nulls_last() if order.descending else expr.asc().nulls_first())
+        term = expr.desc() if order.descending else expr.asc()
+        if order.path.nullable:
+            term = term.nulls_last() if order.descending else term.nulls_first()
+        terms.append(term)
     return terms
 
 

@@ -31,6 +31,7 @@ from ledgerport.query.filters import (
     order_expressions,
     predicate_expression,
 )
+from ledgerport.query.json import entity_json
 from ledgerport.query.statements import AnySelect, entity_columns
 from ledgerport.query.tables import COMPANY_COLUMN, Tables
 
@@ -40,6 +41,7 @@ __all__ = [
     "rows_by_keys",
     "rows_matching",
     "select_page",
+    "select_page_json",
 ]
 
 Expr = ColumnElement[Any]
@@ -65,6 +67,38 @@ def select_page(tables: Tables, plan: ReadList) -> AnySelect:
     statement = select(*entity_columns(table, plan.entity)).where(*conditions)
     statement = statement.order_by(*order_expressions(tables, table, plan.order))
     return statement.limit(plan.limit + 1).offset(plan.offset or None)
+
+
+def select_page_json(tables: Tables, plan: ReadList, dialect: str) -> AnySelect:
+    """Like ``select_page``, but each row is its JSON text (built by the database) followed
+    by its order values (for the next cursor)."""
+    table, conditions = _scoped(tables, plan.entity, plan.company_no, plan.where)
+    if plan.paging.after is not None:
+        conditions.append(keyset_condition(tables, table, plan.order, plan.paging.after))
+    order_values = [
+        field_expression(tables, table, o.path).label(f"o{i}") for i, o in enumerate(plan.order)
+    ]
+    statement = (
+        select(_json_of(tables, plan, dialect), *order_values)
+        .select_from(table)
+        .where(*conditions)
+        .order_by(*order_expressions(tables, table, plan.order))
+    )
+    return statement.limit(plan.limit + 1).offset(plan.offset or None)
+
+
+def _json_of(tables: Tables, plan: ReadList, dialect: str) -> Expr:
+    """The row JSON expression, built once per query shape and registry version."""
+    selected = None if plan.select is None else tuple(f.name for f in plan.select)
+    shape = (plan.entity.scope, plan.entity.resource, selected, tuple(e.name for e in plan.expand))
+    cache: dict[object, Expr] = tables.metadata.info.setdefault("json_rows", {})
+    key = (shape, dialect)
+    found = cache.get(key)
+    if found is None:
+        table = tables.of(plan.entity)
+        found = entity_json(tables, table, plan.entity, plan.select, plan.expand, dialect)
+        cache[key] = found
+    return found
 
 
 def count_rows(tables: Tables, plan: ReadList | ReadCount) -> AnySelect:

@@ -11,12 +11,25 @@ from ledgerport.codec import decode
 from ledgerport.domain.context import Stored
 from ledgerport.plan.plan import DeltaPosition, ReadCount, ReadDelta, ReadList
 from ledgerport.plan.query import Expand
-from ledgerport.query.lists import count_rows, rows_by_keys, rows_matching, select_page
+from ledgerport.query.lists import (
+    count_rows,
+    rows_by_keys,
+    rows_matching,
+    select_page,
+    select_page_json,
+)
 from ledgerport.query.tables import Tables
 from ledgerport.store.delta import changes_in, position_now
 from ledgerport.store.rows import stored
 
-__all__ = ["DeltaResult", "ListResult", "read_count", "read_delta", "read_page"]
+__all__ = [
+    "DeltaResult",
+    "ListResult",
+    "read_count",
+    "read_delta",
+    "read_page",
+    "read_page_objects",
+]
 
 
 @dataclass
@@ -30,6 +43,10 @@ class ListResult:
     """Per ``$expand`` name: one entry per row (a list of children, or one entity or None)."""
     position: str | int | None = None
     """``$delta`` walks: the change-log position the walk started at."""
+    json_rows: list[str] | None = None
+    """The rows as JSON texts built by the database (then ``rows`` is empty)."""
+    last_order: tuple[object, ...] | None = None
+    """Order values of the page's last row, for the next cursor."""
 
 
 @dataclass
@@ -47,15 +64,26 @@ async def read_page(
     position = plan.paging.delta_from
     if delta and position is None:
         position = (await conn.execute(position_now(conn.dialect.name))).scalar_one()
+    result = (await conn.execute(select_page_json(tables, plan, conn.dialect.name))).all()
+    more = len(result) > plan.limit
+    result = result[: plan.limit]
+    count = None
+    if plan.count or plan.paging.page_size is not None:
+        count = int((await conn.execute(count_rows(tables, plan))).scalar_one())
+    last = tuple(result[-1][1:]) if result else None
+    json_rows = [r[0] for r in result]
+    return ListResult([], more, count, {}, position, json_rows, last)
+
+
+async def read_page_objects(conn: AsyncConnection, tables: Tables, plan: ReadList) -> ListResult:
+    """The same page as typed entities (for callers that need values, not JSON)."""
     result = await conn.execute(select_page(tables, plan))
     rows = [stored(plan.entity, r) for r in result]
     more = len(rows) > plan.limit
     rows = rows[: plan.limit]
-    count = None
-    if plan.count or plan.paging.page_size is not None:
-        count = int((await conn.execute(count_rows(tables, plan))).scalar_one())
     expanded = {e.name: await _expand(conn, tables, plan, e, rows) for e in plan.expand}
-    return ListResult(rows, more, count, expanded, position)
+    last = tuple(rows[-1].values[o.path.field.name] for o in plan.order) if rows else None
+    return ListResult(rows, more, None, expanded, None, None, last)
 
 
 async def _expand(
