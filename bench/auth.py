@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 
-__all__ = ["USER", "PASSWORD", "authorization"]
+__all__ = ["PASSWORD", "USER", "authorization"]
 
 USER = "bench"
 PASSWORD = "bench-password-1"  # noqa: S105 - a throwaway user of a throwaway database

@@ -18,15 +18,16 @@ import msgspec
 import uvicorn
 
 COLUMNS = (
-    "associate_no AS \"associateNo\", customer_no AS \"customerNo\", supplier_no AS \"supplierNo\", "
-    "employee_no AS \"employeeNo\", name, short_name AS \"shortName\", "
-    "address_line1 AS \"addressLine1\", address_line2 AS \"addressLine2\", "
-    "post_code AS \"postCode\", city, country_code AS \"countryCode\", "
-    "currency_code AS \"currencyCode\", language_code AS \"languageCode\", email, phone, "
-    "mobile, web, org_no AS \"orgNo\", vat_no AS \"vatNo\", bank_account_no AS \"bankAccountNo\", "
-    "payment_terms_no AS \"paymentTermsNo\", delivery_terms_no AS \"deliveryTermsNo\", "
-    "credit_limit AS \"creditLimit\", is_blocked AS \"isBlocked\", notes, "
-    "created_date_time AS \"createdDateTime\", last_modified_date_time AS \"lastModifiedDateTime\""
+    'associate_no AS "associateNo", customer_no AS "customerNo", '
+    'supplier_no AS "supplierNo", '
+    'employee_no AS "employeeNo", name, short_name AS "shortName", '
+    'address_line1 AS "addressLine1", address_line2 AS "addressLine2", '
+    'post_code AS "postCode", city, country_code AS "countryCode", '
+    'currency_code AS "currencyCode", language_code AS "languageCode", email, phone, '
+    'mobile, web, org_no AS "orgNo", vat_no AS "vatNo", bank_account_no AS "bankAccountNo", '
+    'payment_terms_no AS "paymentTermsNo", delivery_terms_no AS "deliveryTermsNo", '
+    'credit_limit AS "creditLimit", is_blocked AS "isBlocked", notes, '
+    'created_date_time AS "createdDateTime", last_modified_date_time AS "lastModifiedDateTime"'
 )
 R1 = f"SELECT {COLUMNS} FROM associates WHERE company_no = 9999 ORDER BY associate_no LIMIT 101"
 R2 = (
@@ -66,7 +67,9 @@ class Baseline:
                 message = await receive()
                 if message["type"] == "lifespan.startup":
                     self.pool = await asyncpg.create_pool(
-                        self.dsn, min_size=10, max_size=10,
+                        self.dsn,
+                        min_size=10,
+                        max_size=10,
                         server_settings={"timezone": "UTC"},
                     )
                     async with self.pool.acquire() as conn:

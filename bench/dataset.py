@@ -21,8 +21,18 @@ __all__ = ["ASSOCIATES", "COMPANIES", "load"]
 
 ASSOCIATES = 100_000
 COMPANIES = {9999: ASSOCIATES, 1000: 10_000, 2000: 5_000}
-CITIES = ["Oslo", "Bergen", "Trondheim", "Stavanger", "Tromsø", "Drammen", "Kristiansand",
-          "Fredrikstad", "Ålesund", "Bodø"]
+CITIES = [
+    "Oslo",
+    "Bergen",
+    "Trondheim",
+    "Stavanger",
+    "Tromsø",
+    "Drammen",
+    "Kristiansand",
+    "Fredrikstad",
+    "Ålesund",
+    "Bodø",
+]
 _CHUNK = 5_000
 
 
@@ -40,7 +50,7 @@ async def load(url: str) -> None:
     database = Database.connect(url)
     now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     stamps = {"created_date_time": now, "last_modified_date_time": now, "row_version": 1}
-    rng = random.Random(42)  # noqa: S311
+    rng = random.Random(42)
     try:
         async with database.write() as conn:
             sys_rows = [

@@ -117,9 +117,7 @@ def write_config(backend: str, url: str) -> Path:
 
 
 def start(command: list[str], log: Path, ready: str) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(  # noqa: S603
-        command, stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=ROOT
-    )
+    process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=ROOT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         with contextlib.suppress(httpx.HTTPError):
@@ -158,9 +156,7 @@ def wrk(url: str, script: str | None, duration: int, connections: int, auth: str
     command += ["-s", handle.name]
     if auth:
         command += ["-H", f"Authorization: {auth}"]
-    output = subprocess.run(  # noqa: S603
-        [*command, url], capture_output=True, text=True, check=True
-    ).stdout
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     os.unlink(handle.name)
     match = re.search(r"RESULT (\S+) (\d+) (\d+) (\d+) (\d+)", output)
     if match is None:
@@ -188,53 +184,59 @@ def existing_url(backend: str) -> str:
     return PG_ADMIN.rsplit("/", 1)[0] + f"/{PG_NAME}"
 
 
-def run_ledgerport(
-    backend: str, url: str, duration: int, connections: int, keep: bool = False
-) -> tuple[dict[str, Result], float]:
+def serve_ledgerport(backend: str, url: str, keep: bool) -> tuple[subprocess.Popen[bytes], str]:
     config = write_config(backend, url)
     if not keep:
         init = [str(LEDGERPORT), "init", "--config", str(config)]
-        subprocess.run(init, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)  # noqa: S603
+        subprocess.run(init, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
         started = time.monotonic()
         asyncio.run(load(url))
         print(f"  {backend}: data set loaded in {time.monotonic() - started:.0f} s", flush=True)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [str(LEDGERPORT), "serve", "--config", str(config), "--port", str(port)]
-    process = start([*command, "--insecure-http"], WORK / f"{backend}-server.log", base + "/readyz")
-    try:
-        auth = authorization(base)
-        paths = {"{r4}": r4_path(base, auth)}
-        results = {}
-        for scenario in SCENARIOS:
-            path = paths.get(scenario.path, scenario.path)
-            wrk(base + path, scenario.script, 2, connections, auth)  # warm-up
-            results[scenario.name] = wrk(
-                base + path, scenario.script, duration, connections, auth
-            )
-            print(f"  {backend} {scenario.name}: {results[scenario.name]}", flush=True)
-        return results, peak_rss_mb(process.pid)
-    finally:
-        stop(process)
+    log = WORK / f"{backend}-server.log"
+    return start([*command, "--insecure-http"], log, base + "/readyz"), base
 
 
-def run_baseline(url: str, duration: int, connections: int) -> tuple[dict[str, Result], float]:
+def serve_baseline(url: str) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     dsn = url.replace("postgresql://", "postgres://")
     command = [str(PYTHON), str(HERE / "baseline.py"), "--dsn", dsn, "--port", str(port)]
-    process = start(command, WORK / "baseline-server.log", base + "/r5")
+    return start(command, WORK / "baseline-server.log", base + "/r5"), base
+
+
+def measure(
+    backend: str, url: str, duration: int, connections: int, keep: bool
+) -> tuple[dict[str, Result], float, dict[str, Result] | None, float | None]:
+    """Each scenario on ledgerport, then at once on the baseline, so both meet the same noise."""
+    server, base = serve_ledgerport(backend, url, keep)
+    baseline = baseline_base = None
     try:
-        results = {}
+        if backend == "postgresql":
+            baseline, baseline_base = serve_baseline(url)
+        auth = authorization(base)
+        paths = {"{r4}": r4_path(base, auth)}
+        ours: dict[str, Result] = {}
+        theirs: dict[str, Result] = {}
         for scenario in SCENARIOS:
-            wrk(base + scenario.baseline, scenario.script, 2, connections, None)
-            results[scenario.name] = wrk(
-                base + scenario.baseline, scenario.script, duration, connections, None
-            )
-            print(f"  baseline {scenario.name}: {results[scenario.name]}", flush=True)
-        return results, peak_rss_mb(process.pid)
+            path = base + paths.get(scenario.path, scenario.path)
+            wrk(path, scenario.script, 2, connections, auth)  # warm-up
+            ours[scenario.name] = wrk(path, scenario.script, duration, connections, auth)
+            print(f"  {backend} {scenario.name}: {ours[scenario.name]}", flush=True)
+            if baseline_base is not None:
+                other = baseline_base + scenario.baseline
+                wrk(other, scenario.script, 2, connections, None)
+                theirs[scenario.name] = wrk(other, scenario.script, duration, connections, None)
+                print(f"  baseline {scenario.name}: {theirs[scenario.name]}", flush=True)
+        rss = peak_rss_mb(server.pid)
+        baseline_rss = None if baseline is None else peak_rss_mb(baseline.pid)
+        return ours, rss, theirs or None, baseline_rss
     finally:
-        stop(process)
+        stop(server)
+        if baseline is not None:
+            stop(baseline)
 
 
 def table(
@@ -285,10 +287,9 @@ def main() -> None:
     report = []
     for backend in args.backends.split(","):
         url = existing_url(backend) if args.keep_data else prepare_database(backend)
-        ours, rss = run_ledgerport(backend, url, args.duration, args.connections, args.keep_data)
-        baseline, baseline_rss = None, None
-        if backend == "postgresql":
-            baseline, baseline_rss = run_baseline(url, args.duration, args.connections)
+        ours, rss, baseline, baseline_rss = measure(
+            backend, url, args.duration, args.connections, args.keep_data
+        )
         report.append(table(backend, ours, rss, baseline, baseline_rss))
     text = "\n\n".join(report)
     (WORK / "results.md").write_text(text + "\n", encoding="utf-8")

@@ -21,7 +21,7 @@ from ledgerport.request.intent import ResourceRequest
 from ledgerport.response import JSON, Outcome, collection_path, entity_body, not_modified
 from ledgerport.store.lists import DeltaResult, ListResult
 
-__all__ = ["count_outcome", "delta_outcome", "page_outcome"]
+__all__ = ["count_outcome", "delta_outcome", "json_outcome", "page_outcome"]
 
 
 def page_outcome(
@@ -51,6 +51,11 @@ def page_outcome(
     if plan.prefer_applied is not None:
         headers.append(("Preference-Applied", f"odata.maxpagesize={plan.prefer_applied}"))
     return _tagged(request, headers, b"".join(parts))
+
+
+def json_outcome(body: str, etag: str) -> Outcome:
+    """One entity whose JSON the database wrote."""
+    return Outcome(200, (("ETag", etag), ("Content-Type", JSON)), body.encode())
 
 
 def count_outcome(count: int) -> Outcome:

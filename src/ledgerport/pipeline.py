@@ -9,7 +9,7 @@ from ledgerport.auth.principal import Principal
 from ledgerport.domain import mutations
 from ledgerport.domain.context import WorkContext
 from ledgerport.errors import NotFound
-from ledgerport.pages import count_outcome, delta_outcome, page_outcome
+from ledgerport.pages import count_outcome, delta_outcome, json_outcome, page_outcome
 from ledgerport.plan.plan import Create, Delete, ReadCount, ReadDelta, ReadList, ReadOne, Update
 from ledgerport.plan.planner import plan_request
 from ledgerport.request.intent import ResourceRequest
@@ -22,8 +22,7 @@ from ledgerport.response import (
 )
 from ledgerport.services import Services
 from ledgerport.store import changelog
-from ledgerport.store.lists import read_count, read_delta, read_page
-from ledgerport.store.rows import read_one
+from ledgerport.store.lists import read_count, read_delta, read_one_json, read_page
 
 __all__ = ["run"]
 
@@ -47,15 +46,16 @@ async def run(request: ResourceRequest, principal: Principal, services: Services
         return delta_outcome(request, plan, changes, services.secret_key)
     if isinstance(plan, ReadOne):
         async with database.read() as conn:
-            found = await read_one(conn, tables, plan)
+            found = await read_one_json(conn, tables, plan)
         if found is None:
             shown = ", ".join(f"{n} {v}" for n, v in zip(plan.entity.key, plan.key, strict=True))
             raise NotFound(f"There is no {plan.entity.title.lower()} with {shown}.")
+        body, etag = found
         if request.if_none_match and (
-            "*" in request.if_none_match or found.etag in request.if_none_match
+            "*" in request.if_none_match or etag in request.if_none_match
         ):
-            return not_modified(found.etag)
-        return entity_outcome(found)
+            return not_modified(etag)
+        return json_outcome(body, etag)
     async with database.write() as conn:
         ctx = WorkContext(conn, tables, registry, principal, services.clock())
         if isinstance(plan, Create):

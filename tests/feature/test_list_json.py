@@ -20,11 +20,13 @@ def test_list_rows_are_the_entity_bytes(live: Live) -> None:
             {"name": "Plain", "creditLimit": 0.5, "city": "Ås", "notes": tag, "email": None},
             {"name": "Zero", "creditLimit": 0, "notes": tag, "customerNo": 9_007_199_254_740_991},
         ]
-        created = [client.post("/api/9999/associates", json=b).json() for b in bodies]
-        singles = [client.get(f"/api/9999/associates/{c['associateNo']}") for c in created]
+        # POST answers are encoded by Python (msgspec); GET and lists by the database.
+        created = [client.post("/api/9999/associates", json=b) for b in bodies]
+        singles = [client.get(f"/api/9999/associates/{c.json()['associateNo']}") for c in created]
+        assert [s.content for s in singles] == [c.content for c in created]
         listed = client.get("/api/9999/associates", params={"$filter": f"notes eq '{tag}'"})
     assert listed.status_code == 200
-    expected = b'{"value":[' + b",".join(s.content for s in singles) + b"]}"
+    expected = b'{"value":[' + b",".join(c.content for c in created) + b"]}"
     assert listed.content == expected
 
 
@@ -62,18 +64,15 @@ def test_expanded_lines_are_the_entity_bytes(live: Live) -> None:
             "/api/9999/orders",
             json={"customerNo": customer_no, "yourReference": tag, "orderDate": "2026-02-28"},
         ).json()
-        lines = [
+        posted = [
             client.post(
                 "/api/9999/orderlines",
                 json={"orderNo": order["orderNo"], "quantity": q, "unitPrice": p},
-            ).json()
+            )
             for q, p in ((1.5, 10.05), (-2, 0), (3.125, 99999.99))
         ]
         order_bytes = client.get(f"/api/9999/orders/{order['orderNo']}").content
-        line_bytes = [
-            client.get(f"/api/9999/orderlines/{order['orderNo']}/{line['lineNo']}").content
-            for line in lines
-        ]
+        line_bytes = [line.content for line in posted]
         listed = client.get(
             "/api/9999/orders",
             params={"$filter": f"yourReference eq '{tag}'", "$expand": "lines"},

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, func, literal_column, select
+from sqlalchemy import ColumnElement, String, and_, bindparam, func, literal_column, select
 from sqlalchemy.sql.selectable import NamedFromClause
 
 from ledgerport.model import Entity, Field, FieldType, Scope
 from ledgerport.plan.query import Expand
 from ledgerport.query.tables import COMPANY_COLUMN, VERSION_COLUMN, Tables
 
-__all__ = ["entity_json"]
+__all__ = ["entity_json", "etag_text", "one_json"]
 
 Expr = ColumnElement[Any]
 
@@ -43,6 +43,33 @@ def entity_json(
     for item in expand:
         expr = expr + f',"{item.name}":' + _expanded(tables, table, entity, item, dialect)
     return (expr + "}").label("json")
+
+
+def etag_text(table: NamedFromClause, dialect: str) -> Expr:
+    """The entity's ETag (``"<version>-<created µs hex>"``) as the ``ETag`` header wants it."""
+    return literal_column(_etag(table, dialect, json=False), String()).label("etag")
+
+
+def one_json(tables: Tables, entity: Entity, dialect: str) -> Any:
+    """``SELECT json, etag WHERE company = :company AND key = :k0 ...``, built once per entity."""
+    cache: dict[object, Any] = tables.metadata.info.setdefault("json_one", {})
+    key = (entity.scope, entity.resource, dialect)
+    statement = cache.get(key)
+    if statement is None:
+        table = tables.of(entity)
+        conditions = [
+            table.c[f.column] == bindparam(f"k{i}", type_=table.c[f.column].type)
+            for i, f in enumerate(entity.key_fields)
+        ]
+        if entity.scope is Scope.COMPANY:
+            conditions.append(table.c[COMPANY_COLUMN] == bindparam("company"))
+        statement = (
+            select(entity_json(tables, table, entity, None, (), dialect), etag_text(table, dialect))
+            .select_from(table)
+            .where(*conditions)
+        )
+        cache[key] = statement
+    return statement
 
 
 def _col(table: NamedFromClause, column: str) -> str:
@@ -98,7 +125,7 @@ def _datetime(c: str, dialect: str) -> str:
     )
 
 
-def _etag(table: NamedFromClause, dialect: str) -> str:
+def _etag(table: NamedFromClause, dialect: str, *, json: bool = True) -> str:
     version = f"CAST({_col(table, VERSION_COLUMN)} AS TEXT)"
     created = _col(table, "created_date_time")
     if dialect == "postgresql":
@@ -108,7 +135,9 @@ def _etag(table: NamedFromClause, dialect: str) -> str:
             f"printf('%x', CAST(strftime('%s', {created}) AS INTEGER) * 1000000 "
             f"+ CAST(substr({created} || '.000000', 21, 6) AS INTEGER))"
         )
-    return f"'\"\\\"' || {version} || '-' || {micros} || '\\\"\"'"
+    # In JSON the tag's own quotes are escaped: "@odata.etag":"\"1-5f3a\"".
+    opening, closing = ("'\"\\\"'", "'\\\"\"'") if json else ("'\"'", "'\"'")
+    return f"{opening} || {version} || '-' || {micros} || {closing}"
 
 
 def _expanded(

@@ -9,8 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ledgerport.codec import decode
 from ledgerport.domain.context import Stored
-from ledgerport.plan.plan import DeltaPosition, ReadCount, ReadDelta, ReadList
+from ledgerport.model import Scope
+from ledgerport.plan.plan import DeltaPosition, ReadCount, ReadDelta, ReadList, ReadOne
 from ledgerport.plan.query import Expand
+from ledgerport.query.json import one_json
 from ledgerport.query.lists import (
     count_rows,
     rows_by_keys,
@@ -27,6 +29,7 @@ __all__ = [
     "ListResult",
     "read_count",
     "read_delta",
+    "read_one_json",
     "read_page",
     "read_page_objects",
 ]
@@ -109,6 +112,18 @@ async def _expand(
     if expand.child is not None:
         return [found.get(r.values[parent_field], []) for r in rows]
     return [next(iter(found.get(r.values[parent_field], [])), None) for r in rows]
+
+
+async def read_one_json(
+    conn: AsyncConnection, tables: Tables, plan: ReadOne
+) -> tuple[str, str] | None:
+    """One entity's JSON text (built by the database) and its ETag, or None."""
+    params: dict[str, object] = {f"k{i}": value for i, value in enumerate(plan.key)}
+    if plan.entity.scope is Scope.COMPANY:
+        params["company"] = plan.company_no
+    statement = one_json(tables, plan.entity, conn.dialect.name)
+    row = (await conn.execute(statement, params)).first()
+    return None if row is None else (row[0], row[1])
 
 
 async def read_count(conn: AsyncConnection, tables: Tables, plan: ReadCount) -> int:
