@@ -7,11 +7,13 @@ function setup(thread)
   thread:set("tid", started)
 end
 function init(args)
+  wrk.headers["Content-Type"] = "application/json"
   counter = 1000000000 + (os.time() % 100000) * 100000 + tid * 50000
 end
 request = function()
   counter = counter + 1
   local body = string.format(
     '{"associateNo": %d, "name": "Bench Ny AS", "city": "Oslo", "creditLimit": 1500.00}', counter)
-  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
+  -- nil headers: wrk.format then sends wrk.headers (Authorization from -H included).
+  return wrk.format("POST", nil, nil, body)
 end
