@@ -309,3 +309,33 @@ def test_expand_lines_and_customer(live: Live) -> None:
     assert second["lines"] == []
     assert first["customer"]["associateNo"] == customer["associateNo"]
     assert first["customer"]["name"] == customer["name"]
+
+
+STRANGE = [
+    {"$filter": "name eq 'a\x00b'"},
+    {"$filter": "contains(name, 'a\x00b')"},
+    {"$filter": "city in ('a\x00', 'b')"},
+    {"$filter": "createdDateTime gt 9999-12-31T23:59:59-05:00"},
+    {"$filter": "createdDateTime gt 0001-01-01T00:00:00+05:00"},
+    {"lastModifiedDateTime": "9999-12-31T23:59:59-05:00"},
+    {"$filter": "1 eq 1"},
+    {"$filter": "'a' lt 'b'"},
+    {"$filter": "length(name) eq 99999999999999999999"},
+    {"$filter": "creditLimit gt 1e400"},
+    {"$filter": "creditLimit gt 0.000000000000000000001"},
+    {"$filter": "contains(name, '%_\\')"},
+    {"pageSize": "1000000", "pageNumber": "999999999999"},
+    {"$top": "999999999999", "$skip": "999999999999"},
+    {"$expand": "lines"},
+    {"$select": "*"},
+    {"$orderby": "createdDateTime desc,name,creditLimit desc"},
+]
+
+
+@pytest.mark.parametrize("params", STRANGE, ids=[str(p)[:50] for p in STRANGE])
+def test_strange_options_never_500(live: Live, params: dict[str, str]) -> None:
+    with live.client() as client:
+        response = client.get("/api/9999/associates", params=params)
+    assert response.status_code in (200, 400), response.text
+    if response.status_code == 400:
+        assert response.headers["content-type"] == "application/problem+json"

@@ -195,7 +195,7 @@ class _Checker:
                 f"$filter: {name}() needs a string field and a string literal, "
                 f"got {_describe(node.args[0])} and {_describe(pattern)}."
             )
-        return Match(name, operand, pattern.val)
+        return Match(name, operand, str(self.literal(pattern).value))
 
     def operand(self, node: object, depth: int) -> Operand:
         if depth > self.limits.max_depth:
@@ -229,6 +229,8 @@ class _Checker:
         if isinstance(node, ast.Null):
             return Literal(None, None)
         if isinstance(node, ast.String):
+            if "\x00" in node.val:
+                raise BadQueryOption("$filter: a string literal cannot hold a NUL character.")
             return Literal(node.val, FieldType.STRING)
         if isinstance(node, ast.Boolean):
             return Literal(node.val.lower() == "true", FieldType.BOOLEAN)
@@ -288,7 +290,10 @@ def _datetime(text: str) -> dt.datetime:
         raise BadQueryOption(f"$filter: {text!r} is not a date and time.") from None
     if value.tzinfo is None:
         raise BadQueryOption(f"$filter: {text!r} needs a time zone offset (Z or +02:00).")
-    return value.astimezone(dt.UTC)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise BadQueryOption(f"$filter: {text!r} is out of range in UTC.") from None
 
 
 def _type(operand: Operand) -> FieldType | None:

@@ -160,7 +160,10 @@ def _datetime(raw: str) -> dt.datetime:
             f"lastModifiedDateTime must be an ISO 8601 date and time, not {raw!r}."
         ) from None
     # Visma.net sends local times without an offset; ledgerport keeps time in UTC.
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+    try:
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+    except OverflowError:
+        raise BadQueryOption(f"lastModifiedDateTime {raw!r} is out of range in UTC.") from None
 
 
 def _condition(raw: str | None) -> str:
