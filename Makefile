@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup lint clean
+.PHONY: demo test setup lint clean bench
 
 demo: setup
 	$(VENV)/bin/ledgerport init --demo
@@ -16,6 +16,10 @@ lint: setup
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/ruff format --check src tests
 	$(VENV)/bin/mypy
+
+# The benchmark of issue 5 (needs PostgreSQL on 127.0.0.1:5432 and wrk); see bench/run.py.
+bench: setup
+	$(VENV)/bin/python bench/run.py
 
 setup: $(STAMP)
 

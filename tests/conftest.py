@@ -240,8 +240,9 @@ def live(
     url = database_url(backend, request, tmp)
     config_path = tmp / "ledgerport.toml"
     config_path.write_text(
-        f'[database]\nurl = "{url}"\n\n[server]\nmax_body_bytes = 65536\n'
-        + user_table(password_hashes),
+        f'[database]\nurl = "{url}"\n\n[server]\nmax_body_bytes = 65536\n\n'
+        # The whole session shares these users; test_throttling has a server with low limits.
+        "[limits]\nrequests_per_minute = 1000000\n\n" + user_table(password_hashes),
         encoding="utf-8",
     )
     settings = load_settings(config_path, environ={})

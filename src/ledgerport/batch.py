@@ -125,6 +125,7 @@ async def run_batch_once(
 
 @dataclass
 class _State:
+    max_filter_length: int
     answers: dict[str, BatchAnswer] = field(default_factory=dict)
     failed: bool = False
 
@@ -141,7 +142,7 @@ async def run_batch(
     base_url: str,
     parts: Parts | None = None,
 ) -> list[BatchAnswer]:
-    state = _State()
+    state = _State(services.settings.server.max_filter_length)
     runs = list(_runs(batch.items))
     position = 0
     while position < len(runs) and not (state.failed and not batch.continue_on_error):
@@ -251,7 +252,7 @@ async def rehearse_batch(
     All requests share one transaction, each in a savepoint of its own, so each answers as
     it would for real (references included) and nothing is kept.
     """
-    state = _State()
+    state = _State(services.settings.server.max_filter_length)
     with contextlib.suppress(_RollBack):
         async with services.database.write() as conn:
             for item in batch.items:
@@ -358,7 +359,16 @@ def _request(item: BatchItem, state: _State, base_url: str) -> tuple[ResourceReq
     path = parts.path if parts.path.startswith("/") else "/api/" + parts.path
     body = _resolve(item, item.body, state)
     query = parse_qsl(parts.query, keep_blank_values=True)
-    return resource_request(item.method, path, query, item.headers, body, base_url), path
+    request = resource_request(
+        item.method,
+        path,
+        query,
+        item.headers,
+        body,
+        base_url,
+        max_filter_length=state.max_filter_length,
+    )
+    return request, path
 
 
 def _entity_path_of(item: BatchItem, answer: BatchAnswer) -> str:

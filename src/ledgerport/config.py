@@ -64,6 +64,8 @@ class ServerSettings(_Section, frozen=True):
     max_body_bytes: Positive = 4 * 1024 * 1024
     default_page_size: Positive = 100
     max_page_size: Positive = 1000
+    max_filter_length: Positive = 2000
+    max_filter_depth: Positive = 24
     max_batch_requests: Positive = 1000
 
 

@@ -14,20 +14,30 @@ from ledgerport.domain import actions, mutations
 from ledgerport.domain.context import WorkContext
 from ledgerport.domain.reservations import RESERVE_ATTEMPTS, reserve
 from ledgerport.errors import DuplicateKey, NotFound
-from ledgerport.plan.plan import Create, Delete, ReadList, ReadOne, RunAction, Update
+from ledgerport.pages import count_outcome, delta_outcome, json_outcome, page_outcome
+from ledgerport.plan.plan import (
+    Create,
+    Delete,
+    ReadCount,
+    ReadDelta,
+    ReadList,
+    ReadOne,
+    RunAction,
+    Update,
+)
 from ledgerport.plan.planner import plan_request
 from ledgerport.request.intent import ResourceRequest
 from ledgerport.response import (
     Outcome,
     entity_outcome,
     entity_path,
-    list_outcome,
     no_content,
     not_modified,
 )
 from ledgerport.services import Services
 from ledgerport.store import changelog
-from ledgerport.store.rows import read_children, read_list, read_one
+from ledgerport.store.lists import read_count, read_delta, read_one_json, read_page
+from ledgerport.store.rows import read_children, read_one
 
 __all__ = ["Recorder", "run"]
 
@@ -52,22 +62,42 @@ async def run(
     plan = plan_request(request, registry, principal, services.page_limits)
     database = services.database
     if isinstance(plan, ReadList):
+        delta = request.target.rest == ("$delta",)
         async with database.read(within) as conn:
-            page = await read_list(conn, tables, plan)
-        return list_outcome(page.rows, page.more, plan, request.target, request.base_url)
-    if isinstance(plan, ReadOne):
+            page = await read_page(conn, tables, plan, delta=delta)
+        return page_outcome(request, plan, page, services.secret_key)
+    if isinstance(plan, ReadCount):
+        async with database.read(within) as conn:
+            return count_outcome(await read_count(conn, tables, plan))
+    if isinstance(plan, ReadDelta):
+        async with database.read(within) as conn:
+            changes = await read_delta(conn, tables, plan)
+        return delta_outcome(request, plan, changes, services.secret_key)
+    if isinstance(plan, ReadOne) and plan.expand:
+        # With child collections (business documents): rows, then their children.
         async with database.read(within) as conn:
             found = await read_one(conn, tables, plan)
             if found is not None:
                 await read_children(conn, tables, registry, plan, found)
         if found is None:
-            shown = ", ".join(f"{n} {v}" for n, v in zip(plan.entity.key, plan.key, strict=True))
-            raise NotFound(f"There is no {plan.entity.title.lower()} with {shown}.")
+            raise _not_found(plan)
         if request.if_none_match and (
             "*" in request.if_none_match or found.etag in request.if_none_match
         ):
             return not_modified(found.etag)
         return entity_outcome(found)
+    if isinstance(plan, ReadOne):
+        # The entity alone: its JSON is built by the database.
+        async with database.read(within) as conn:
+            json_found = await read_one_json(conn, tables, plan)
+        if json_found is None:
+            raise _not_found(plan)
+        body, etag = json_found
+        if request.if_none_match and (
+            "*" in request.if_none_match or etag in request.if_none_match
+        ):
+            return not_modified(etag)
+        return json_outcome(body, etag)
     if isinstance(plan, Create):
         for attempt in range(1, RESERVE_ATTEMPTS + 1):
             numbered = await reserve(
@@ -109,3 +139,8 @@ async def _write(
         if record is not None:
             await record(conn, outcome)
     return outcome
+
+
+def _not_found(plan: ReadOne) -> NotFound:
+    shown = ", ".join(f"{n} {v}" for n, v in zip(plan.entity.key, plan.key, strict=True))
+    return NotFound(f"There is no {plan.entity.title.lower()} with {shown}.")

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from ledgerport.codec import encode
 from ledgerport.domain.context import Stored
 from ledgerport.model import Scope
-from ledgerport.plan.plan import ReadList
 from ledgerport.request.intent import Target
 
 __all__ = [
@@ -18,7 +16,6 @@ __all__ = [
     "entity_body",
     "entity_outcome",
     "entity_path",
-    "list_outcome",
     "no_content",
     "not_modified",
 ]
@@ -67,22 +64,6 @@ def entity_outcome(
     if minimal:
         return Outcome(204, (*headers, ("Preference-Applied", "return=minimal")))
     return Outcome(status, (*headers, ("Content-Type", JSON)), encode(entity_body(stored)))
-
-
-def list_outcome(
-    rows: Sequence[Stored], more: bool, plan: ReadList, target: Target, base_url: str
-) -> Outcome:
-    body: dict[str, object] = {"value": [entity_body(r) for r in rows]}
-    headers: list[tuple[str, str]] = [("Content-Type", JSON)]
-    if more and (plan.top is None or len(rows) < plan.top):
-        # $top caps the whole walk (OData): the next page asks for what is left of it.
-        query: dict[str, int] = {"$skip": plan.offset + len(rows)}
-        if plan.top is not None:
-            query["$top"] = plan.top - len(rows)
-        link = f"{base_url}{collection_path(target)}?{urlencode(query, safe='$')}"
-        body["@odata.nextLink"] = link
-        headers.append(("Link", f'<{link}>; rel="next"'))
-    return Outcome(200, tuple(headers), encode(body))
 
 
 def no_content() -> Outcome:

@@ -85,4 +85,9 @@ class Services:
     @property
     def page_limits(self) -> PageLimits:
         server = self.settings.server
-        return PageLimits(server.default_page_size, server.max_page_size)
+        return PageLimits(
+            server.default_page_size,
+            server.max_page_size,
+            server.max_filter_depth,
+            self.secret_key,
+        )

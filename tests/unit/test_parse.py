@@ -46,8 +46,11 @@ def test_targets() -> None:
 
 
 def test_options_are_case_insensitive_and_checked() -> None:
-    assert parse_options([("$TOP", "5"), ("$skip", "10"), ("pageSize", "x")]).top == 5
+    assert parse_options([("$TOP", "5"), ("$skip", "10"), ("cachebust", "x")]).top == 5
+    assert parse_options([("PAGESIZE", "7")]).page_size == 7
     for bad in (
+        [("pageSize", "x")],
+        [("pageSize", "0")],
         [("$top", "-1")],
         [("$top", "x")],
         [("$nope", "1")],

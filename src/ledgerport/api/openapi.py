@@ -13,6 +13,13 @@ from ledgerport import __version__
 from ledgerport.api.openapi_actions import action_paths, business_parameters, business_schemas
 from ledgerport.api.openapi_batch import batch_path, batch_schemas
 from ledgerport.api.openapi_extensions import extension_paths, extension_schemas
+from ledgerport.api.openapi_queries import (
+    LIST_PARAMETERS,
+    count_operation,
+    delta_operation,
+    list_extras,
+    query_parameters,
+)
 from ledgerport.api.openapi_schemas import (
     ERROR_RESPONSES,
     EntityNames,
@@ -66,7 +73,13 @@ generated from the live model (data model extensions included).
   (`password`, `authorization_code` with PKCE, `client_credentials`, `refresh_token`).
   Reading needs the `read` scope, writing `write`.
 - **Lists** answer `{"value": [...], "@odata.nextLink": "..."}`. `$top` caps the total,
-  `$skip` leaves rows out; follow `@odata.nextLink` (also in the `Link` header) for more.
+  `$skip` leaves rows out; follow `@odata.nextLink` (also in the `Link` header) for more:
+  it carries a signed keyset cursor, so deep pages cost what the first costs. `$filter`,
+  `$select`, `$orderby`, `$expand` and `$count=true` follow OData v4 (option names are
+  case-insensitive); Visma.net's `pageSize`/`pageNumber` and `lastModifiedDateTime` +
+  `lastModifiedDateTimeCondition` work too. `.../$count` answers a number;
+  `.../$delta` gives an `@odata.deltaLink` that later returns what changed, deletions as
+  `@removed` tombstones. Lists carry a weak `ETag`; `If-None-Match` answers 304.
 - **Writes**: POST answers 201 with the stored entity and `Location`, PUT and PATCH 200 with
   the entity, DELETE 204; `Prefer: return=minimal` answers 204 instead. Every entity has an
   `ETag`: send it in `If-Match` to make a write conditional (412 when stale), or in
@@ -145,6 +158,7 @@ def _paths(registry: Registry, names: dict[tuple[Scope, str], EntityNames]) -> d
         named = names[entity.scope, entity.resource]
         paths[collection_path(entity)] = _collection_item(entity, named)
         paths[item_path(entity)] = _entity_item(entity, named)
+        paths.update(_query_items(entity, named))
         paths.update(action_paths(names, item_path(entity), entity))
     paths["/api/$batch"] = batch_path()
     paths.update(extension_paths())
@@ -159,6 +173,24 @@ def _collection_item(entity: Entity, names: EntityNames) -> dict[str, object]:
     if not entity.read_only:
         item["post"] = _create_operation(entity, names)
     return item
+
+
+def _query_items(entity: Entity, names: EntityNames) -> dict[str, object]:
+    """``/$count`` and ``/$delta`` of a collection."""
+    title = _lower_first(plural(entity.title))
+    base = collection_path(entity)
+    scope = _scope_parameters(entity)
+    count = count_operation(entity.module, names.operation_id("count", many=True), title)
+    delta = delta_operation(
+        entity.module,
+        names.operation_id("delta", many=True),
+        title,
+        f"#/components/schemas/{names.schema}List",
+    )
+    return {
+        f"{base}/$count": {"parameters": scope, "get": count},
+        f"{base}/$delta": {"parameters": scope, "get": delta},
+    }
 
 
 def _entity_item(entity: Entity, names: EntityNames) -> dict[str, object]:
@@ -199,7 +231,7 @@ def _list_operation(entity: Entity, names: EntityNames) -> dict[str, object]:
         names.operation_id("list", many=True),
         f"List {_lower_first(plural(entity.title))}",
         scope="read",
-        parameters=[ref("parameters", "top"), ref("parameters", "skip")],
+        parameters=[ref("parameters", name) for name in LIST_PARAMETERS],
         responses={"200": ok},
         errors=_READ_ERRORS,
     )
@@ -372,7 +404,7 @@ def _components(
     return {
         "schemas": _schemas(registry, names),
         "responses": error_responses(),
-        "parameters": {**parameters(), **business_parameters()},
+        "parameters": {**parameters(), **business_parameters(), **query_parameters()},
         "headers": headers(),
         "securitySchemes": security_schemes(server_url),
     }
@@ -390,7 +422,11 @@ def _schemas(registry: Registry, names: dict[tuple[Scope, str], EntityNames]) ->
         if not entity.read_only:
             schemas[f"{name}Create"] = create_schema(entity, registry)
         item = f"#/components/schemas/{name}"
-        schemas[f"{name}List"] = list_schema(item, f"{plural(entity.title)} (a page)")
+        page = list_schema(item, f"{plural(entity.title)} (a page)")
+        properties = page["properties"]
+        assert isinstance(properties, dict)
+        properties.update(list_extras())
+        schemas[f"{name}List"] = page
     business_schemas(registry, names, schemas)
     return schemas
 

@@ -58,6 +58,7 @@ async def data_resource(request: Request) -> Response:
         request.headers,
         body,
         base_url_of(request),
+        max_filter_length=services.settings.server.max_filter_length,
     )
     key = check_key(request.headers.get("idempotency-key"))
     if key is None or method not in BODY_METHODS:

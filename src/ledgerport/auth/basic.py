@@ -7,6 +7,7 @@ per request. Disabling a user or changing its password takes effect within that 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hashlib
@@ -35,6 +36,14 @@ def parse_basic(credentials: str) -> tuple[str, str]:
     return username, password
 
 
+class _WrongCredentials(Exception):
+    """A wrong name or password (a failed login, unlike a refused but valid one)."""
+
+    def __init__(self, error: Unauthenticated) -> None:
+        super().__init__(error.detail)
+        self.error = error
+
+
 class BasicAuthenticator:
     """Basic credentials → Principal, raising Unauthenticated with a clear reason."""
 
@@ -52,6 +61,7 @@ class BasicAuthenticator:
         self._max_cached = max_cached
         self._clock = clock
         self._pepper = secrets.token_bytes(32)
+        self._pending: dict[bytes, asyncio.Future[Principal]] = {}
 
     def forget(self) -> None:
         """Drop every cached credential (on a configuration reload)."""
@@ -73,14 +83,62 @@ class BasicAuthenticator:
         cached = self._cache.get(fingerprint)
         if cached is not None and cached[0] > now:
             return cached[1]
+        # Single flight: concurrent requests with the same uncached credential share one
+        # argon2 verification, instead of a burst of them every time the cache expires.
+        # Each request that was refused counts as a failed login of its own.
+        pending = self._pending.get(fingerprint)
+        try:
+            if pending is not None:
+                return await asyncio.shield(pending)
+            return await self._lead(fingerprint, now, username, password, lookup, to_principal)
+        except _WrongCredentials as wrong:
+            if on_failure is not None:
+                await on_failure()
+            raise wrong.error from None
+
+    async def _lead(
+        self,
+        fingerprint: bytes,
+        now: float,
+        username: str,
+        password: str,
+        lookup: Callable[[str], Awaitable[UserRecord | None]],
+        to_principal: Callable[[UserRecord], Principal],
+    ) -> Principal:
+        future: asyncio.Future[Principal] = asyncio.get_running_loop().create_future()
+        self._pending[fingerprint] = future
+        try:
+            principal = await self._verify(username, password, lookup, to_principal)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except Exception as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: no "never retrieved" report without waiters
+            raise
+        finally:
+            del self._pending[fingerprint]
+        future.set_result(principal)
+        if len(self._cache) >= self._max_cached:
+            self._cache.clear()
+        self._cache[fingerprint] = (now + self._cache_seconds, principal)
+        return principal
+
+    async def _verify(
+        self,
+        username: str,
+        password: str,
+        lookup: Callable[[str], Awaitable[UserRecord | None]],
+        to_principal: Callable[[UserRecord], Principal],
+    ) -> Principal:
         user = await lookup(username)
         ok = await self._verifier.verify(user.password_hash if user else DUMMY_HASH, password)
         if user is None or not ok or user.disabled:
-            if on_failure is not None:
-                await on_failure()
-            raise Unauthenticated(
-                "Wrong user name or password.",
-                headers={"WWW-Authenticate": 'Basic realm="ledgerport", charset="UTF-8"'},
+            raise _WrongCredentials(
+                Unauthenticated(
+                    "Wrong user name or password.",
+                    headers={"WWW-Authenticate": 'Basic realm="ledgerport", charset="UTF-8"'},
+                )
             )
         if not user.allow_basic:
             raise Unauthenticated(
@@ -88,8 +146,4 @@ class BasicAuthenticator:
                 "from /api/oauth/token.",
                 headers={"WWW-Authenticate": 'Bearer realm="ledgerport"'},
             )
-        principal = to_principal(user)
-        if len(self._cache) >= self._max_cached:
-            self._cache.clear()
-        self._cache[fingerprint] = (now + self._cache_seconds, principal)
-        return principal
+        return to_principal(user)

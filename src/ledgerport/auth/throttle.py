@@ -174,6 +174,10 @@ class _Block:
     remaining: int
 
 
+BLOCK_MAX = 50
+"""Most requests one process counts locally before it adds them to the shared count."""
+
+
 class RateLimiter:
     """At most ``per_minute`` requests per subject and one-minute window."""
 
@@ -182,7 +186,9 @@ class RateLimiter:
     ) -> None:
         self._counters = counters
         self._limit = per_minute
-        self._block = max(1, per_minute // 20)
+        # Each process takes the shared count in small blocks: one database round trip per
+        # block, and a process that stops loses at most one block of the minute's quota.
+        self._block = max(1, min(per_minute // 20, BLOCK_MAX))
         self._clock = clock
         self._blocks: dict[str, _Block] = {}
 

@@ -14,6 +14,9 @@ from ledgerport.store.changelog import ChangeEntry
 
 __all__ = ["Stored", "WorkContext"]
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
 
 @dataclass(frozen=True)
 class Stored:
@@ -32,7 +35,9 @@ class Stored:
     @property
     def etag(self) -> str:
         created = self.values.get("createdDateTime")
-        stamp = int(created.timestamp() * 1_000_000) if isinstance(created, dt.datetime) else 0
+        # Exact integer microseconds (not float timestamp()), so the database can compute the
+        # same tag when it builds list JSON itself.
+        stamp = (created - _EPOCH) // _MICROSECOND if isinstance(created, dt.datetime) else 0
         return f'"{self.version}-{stamp:x}"'
 
 

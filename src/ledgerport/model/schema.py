@@ -6,6 +6,7 @@ produce these, and everything else (tables, validation, OpenAPI) is derived from
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -26,6 +27,7 @@ __all__ = [
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
+@functools.cache
 def camel_to_snake(name: str) -> str:
     """``customerNo`` → ``customer_no``: JSON names are camelCase, columns snake_case."""
     return _CAMEL_BOUNDARY.sub("_", name).lower()

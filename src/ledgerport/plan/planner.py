@@ -17,7 +17,8 @@ from ledgerport.errors import (
 )
 from ledgerport.model import Entity, Registry
 from ledgerport.plan.documents import action_plan, create_plan, expanded_children
-from ledgerport.plan.plan import Delete, Plan, ReadList, ReadOne, Update
+from ledgerport.plan.lists import ListLimits, plan_count, plan_delta, plan_list
+from ledgerport.plan.plan import Delete, Plan, ReadOne, Update
 from ledgerport.plan.validate import update_values
 from ledgerport.plan.values import Invalid, convert_key_segment
 from ledgerport.request.intent import Method, ResourceRequest
@@ -31,6 +32,14 @@ RESERVED_AFTER_KEY = frozenset({"actions", "$delta", "$count"})
 class PageLimits:
     default_page_size: int
     max_page_size: int
+    max_filter_depth: int = 24
+    secret: str = ""
+    """The database's secret key, which signs cursors."""
+
+    def lists(self) -> ListLimits:
+        return ListLimits(
+            self.default_page_size, self.max_page_size, self.max_filter_depth, self.secret
+        )
 
 
 def plan_request(
@@ -42,6 +51,10 @@ def plan_request(
     entity = registry.get(target.scope, target.resource)
     if entity is None:
         raise UnknownResource(f"There is no resource {target.resource!r} in {target.scope}.")
+    if target.rest == ("$count",):
+        return plan_count(request, entity, registry, limits.lists())
+    if target.rest == ("$delta",):
+        return plan_delta(request, entity, registry, limits.lists())
     if len(target.rest) > len(entity.key):
         extra = target.rest[len(entity.key)]
         if extra == "actions":
@@ -61,7 +74,7 @@ def plan_request(
         )
     if target.rest:
         return _entity_plan(request, entity, resolve_key(entity, target.rest))
-    return _collection_plan(request, entity, limits, registry)
+    return _collection_plan(request, entity, registry, limits)
 
 
 def resolve_key(entity: Entity, segments: tuple[str, ...]) -> tuple[object, ...]:
@@ -79,13 +92,11 @@ def resolve_key(entity: Entity, segments: tuple[str, ...]) -> tuple[object, ...]
 
 
 def _collection_plan(
-    request: ResourceRequest, entity: Entity, limits: PageLimits, registry: Registry
+    request: ResourceRequest, entity: Entity, registry: Registry, limits: PageLimits
 ) -> Plan:
     company = request.target.company_no
     if request.method is Method.GET:
-        top = request.options.top
-        page = limits.default_page_size if top is None else min(top, limits.max_page_size)
-        return ReadList(entity, company, page, request.options.skip or 0, top)
+        return plan_list(request, entity, registry, limits.lists())
     if request.method is Method.POST:
         _writable(entity, request.method)
         return create_plan(entity, company, _body(request), registry, request.options)

@@ -23,7 +23,6 @@ from sqlalchemy import (
 )
 
 from ledgerport.model import Entity, Scope
-from ledgerport.plan.plan import ReadList
 from ledgerport.query.tables import COMPANY_COLUMN, VERSION_COLUMN, Tables
 
 AnySelect = Select[*tuple[Any, ...]]
@@ -39,7 +38,6 @@ __all__ = [
     "key_condition",
     "match_condition",
     "next_number",
-    "select_list",
     "select_one",
     "select_where",
     "update_row",
@@ -76,16 +74,6 @@ def key_condition(
     table: Table, entity: Entity, company_no: int | None, key: Sequence[object]
 ) -> ColumnElement[bool]:
     return match_condition(table, entity, company_no, dict(zip(entity.key, key, strict=True)))
-
-
-def select_list(tables: Tables, plan: ReadList) -> AnySelect:
-    """One page in key order; one row more than the page, to know whether more follow."""
-    table = tables.of(plan.entity)
-    statement = select(*entity_columns(table, plan.entity))
-    if plan.entity.scope is Scope.COMPANY:
-        statement = statement.where(table.c[COMPANY_COLUMN] == plan.company_no)
-    order = [table.c[f.column].asc() for f in plan.entity.key_fields]
-    return statement.order_by(*order).limit(plan.limit + 1).offset(plan.offset)
 
 
 def select_where(tables: Tables, entity: Entity, condition: ColumnElement[bool]) -> AnySelect:

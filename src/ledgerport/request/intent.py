@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
 from ledgerport.model import Scope
 
-__all__ = ["Method", "Preferences", "QueryOptions", "ResourceRequest", "Target"]
+__all__ = ["Method", "OrderKey", "Preferences", "QueryOptions", "ResourceRequest", "Target"]
 
 
 class Method(StrEnum):
@@ -39,10 +40,41 @@ class QueryOptions:
     """``$top``: at most this many rows in all."""
     skip: int | None = None
     """``$skip``: leave out this many rows first."""
+    filter: object | None = None
+    """``$filter`` as odata-query's syntax tree (checked against the model by the planner)."""
+    filter_text: str | None = None
+    """``$filter`` as sent, to bind cursors to it."""
+    select: tuple[str, ...] | None = None
+    """``$select``: property names (paths checked by the planner)."""
+    orderby: tuple[OrderKey, ...] = ()
+    """``$orderby``: property paths and directions, in order."""
     expand: tuple[str, ...] = ()
-    """``$expand``: child collections to include (``lines``)."""
+    """``$expand``: child collections and single references by name."""
+    count: bool = False
+    """``$count=true``: add ``@odata.count``."""
+    skiptoken: str | None = None
+    """``$skiptoken``: the opaque cursor of a next link."""
+    deltatoken: str | None = None
+    """``$deltatoken``: the opaque position of a delta link."""
+    page_size: int | None = None
+    """Visma.net ``pageSize``."""
+    page_number: int | None = None
+    """Visma.net ``pageNumber`` (1-based)."""
+    modified_since: dt.datetime | None = None
+    """Visma.net ``lastModifiedDateTime``."""
+    modified_condition: str = ">"
+    """Visma.net ``lastModifiedDateTimeCondition``: one of ``> >= < <= =``."""
     assign_order: tuple[str, ...] | None = None
     """``$assignOrder``: fields assigned first, in this order (RedHorn's custom order)."""
+
+
+@dataclass(frozen=True)
+class OrderKey:
+    """One ``$orderby`` item."""
+
+    path: str
+    """Property name (``name``) or reference path (``customer/name``)."""
+    descending: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,6 +83,8 @@ class Preferences:
 
     return_minimal: bool = False
     """``return=minimal``: answer writes with 204 and no body."""
+    max_page_size: int | None = None
+    """``odata.maxpagesize=N``: the client wants pages of at most N rows."""
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from ledgerport.request.intent import (
     ResourceRequest,
     Target,
 )
+from ledgerport.request.options import ODATA_OPTIONS, VISMA_OPTIONS, read_options
 
 __all__ = [
     "BODY_METHODS",
@@ -42,7 +43,6 @@ BODY_METHODS = frozenset({Method.POST, Method.PUT, Method.PATCH})
 _COMPANY_NO = re.compile(r"[0-9]{1,9}")
 _RESOURCE = re.compile(r"[a-z][a-z0-9_]{0,62}")
 
-_SUPPORTED_OPTIONS = frozenset({"$top", "$skip", "$expand", "$assignorder"})
 _ETAG = re.compile(r'\s*(\*|(?:W/)?"[^"]*")\s*(?:,|$)')
 
 
@@ -71,44 +71,21 @@ def parse_target(raw_path: str) -> Target:
     return Target(Scope.COMPANY, int(first), resource, rest)
 
 
-def parse_options(params: Sequence[tuple[str, str]]) -> QueryOptions:
-    """Read ``$top``/``$skip``; option names are case-insensitive (OData 4.01)."""
+def parse_options(
+    params: Sequence[tuple[str, str]], *, max_filter_length: int = 2000
+) -> QueryOptions:
+    """Read the OData and Visma.net list options; names are case-insensitive (OData 4.01)."""
     values: dict[str, str] = {}
     for name, value in params:
         key = name.lower()
-        if not key.startswith("$"):
+        if not key.startswith("$") and key not in VISMA_OPTIONS:
             continue
-        if key not in _SUPPORTED_OPTIONS:
+        if key.startswith("$") and key not in ODATA_OPTIONS:
             raise BadQueryOption(f"Query option {name} is not supported.")
         if key in values:
             raise BadQueryOption(f"Query option {name} is given twice.")
         values[key] = value
-    return QueryOptions(
-        top=_non_negative(values, "$top"),
-        skip=_non_negative(values, "$skip"),
-        expand=_names(values, "$expand"),
-        assign_order=_names(values, "$assignorder") or None,
-    )
-
-
-def _names(values: Mapping[str, str], name: str) -> tuple[str, ...]:
-    """A comma-separated list of names (``$expand=lines``, ``$assignOrder=a,b``)."""
-    raw = values.get(name)
-    if raw is None:
-        return ()
-    names = tuple(n.strip() for n in raw.split(","))
-    if not all(names):
-        raise BadQueryOption(f"{name} must be a comma-separated list of names, not {raw!r}.")
-    return names
-
-
-def _non_negative(values: Mapping[str, str], name: str) -> int | None:
-    raw = values.get(name)
-    if raw is None:
-        return None
-    if not raw.isdigit() or len(raw) > 12:
-        raise BadQueryOption(f"{name} must be a whole number of at least 0, not {raw!r}.")
-    return int(raw)
+    return read_options(values, max_filter_length=max_filter_length)
 
 
 def parse_body(content_type: str | None, body: bytes) -> dict[str, object]:
@@ -158,11 +135,19 @@ def parse_etags(header: str | None, name: str) -> tuple[str, ...] | None:
 
 
 def parse_prefer(header: str | None) -> Preferences:
-    """RFC 7240: unknown preferences are ignored."""
+    """RFC 7240: unknown preferences are ignored; ``odata.maxpagesize`` (OData §8.2.8.3)."""
     if not header:
         return Preferences()
     tokens = {p.strip().lower() for p in header.split(",")}
-    return Preferences(return_minimal="return=minimal" in tokens)
+    max_page_size = None
+    for token in tokens:
+        name, _, value = token.partition("=")
+        if name.strip() == "odata.maxpagesize":
+            value = value.strip().strip('"')
+            if not value.isdigit() or len(value) > 9 or int(value) < 1:
+                raise BadHeader("Prefer: odata.maxpagesize must be a whole number of at least 1.")
+            max_page_size = int(value)
+    return Preferences(return_minimal="return=minimal" in tokens, max_page_size=max_page_size)
 
 
 def resource_request(
@@ -172,6 +157,8 @@ def resource_request(
     headers: Mapping[str, str],
     body: object,
     base_url: str,
+    *,
+    max_filter_length: int = 2000,
 ) -> ResourceRequest:
     """One request from its parts; HTTP requests and batch sub-requests both come here.
 
@@ -184,7 +171,7 @@ def resource_request(
     return ResourceRequest(
         method=method,
         target=target,
-        options=parse_options(query),
+        options=parse_options(query, max_filter_length=max_filter_length),
         body=body if isinstance(body, dict) else None,
         if_match=parse_etags(headers.get("if-match"), "If-Match"),
         if_none_match=parse_etags(headers.get("if-none-match"), "If-None-Match"),

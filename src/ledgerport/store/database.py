@@ -52,8 +52,12 @@ class Database:
             engine = create_async_engine(
                 target,
                 pool_size=pool_size,
-                max_overflow=pool_size,
-                pool_pre_ping=True,
+                # Requests past the pool wait for a connection rather than open (and, on
+                # return, close) overflow ones: connection churn cost more than the wait.
+                max_overflow=0,
+                # No pre-ping: it costs a round trip per request; a connection found dead
+                # is invalidated by SQLAlchemy on the error and replaced on the next checkout.
+                pool_recycle=1800,
                 connect_args={"server_settings": {"timezone": "UTC"}},
             )
         return cls(engine)
@@ -96,6 +100,11 @@ class Database:
             async with self.engine.connect() as conn:
                 if write:
                     conn = await conn.execution_options(**{_WRITE: True})
+                elif not self.is_sqlite:
+                    # READ COMMITTED gives each statement its own snapshot anyway, so a
+                    # read needs no BEGIN/COMMIT round trips (SQLite keeps its deferred
+                    # transaction: one snapshot for the whole read).
+                    conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
                 async with conn.begin():
                     yield conn
         except OperationalError as exc:

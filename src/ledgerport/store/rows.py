@@ -7,11 +7,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ledgerport.domain.context import Stored
 from ledgerport.model import Entity, Registry
-from ledgerport.plan.plan import ReadList, ReadOne
-from ledgerport.query.statements import match_condition, select_list, select_one, select_where
+from ledgerport.plan.plan import ReadOne
+from ledgerport.query.statements import match_condition, select_one, select_where
 from ledgerport.query.tables import VERSION_COLUMN, Tables
 
-__all__ = ["Page", "read_children", "read_list", "read_one", "stored"]
+__all__ = ["read_children", "read_one", "stored"]
 
 
 def stored(entity: Entity, row: Row[tuple[object, ...]]) -> Stored:
@@ -20,21 +20,6 @@ def stored(entity: Entity, row: Row[tuple[object, ...]]) -> Stored:
     version = mapping[VERSION_COLUMN]
     assert isinstance(version, int)
     return Stored(entity, values, version)
-
-
-class Page:
-    """The rows of one page and whether more follow."""
-
-    def __init__(self, rows: list[Stored], more: bool) -> None:
-        self.rows = rows
-        self.more = more
-
-
-async def read_list(conn: AsyncConnection, tables: Tables, plan: ReadList) -> Page:
-    result = await conn.execute(select_list(tables, plan))
-    rows = [stored(plan.entity, r) for r in result]
-    more = len(rows) > plan.limit
-    return Page(rows[: plan.limit], more)
 
 
 async def read_one(conn: AsyncConnection, tables: Tables, plan: ReadOne) -> Stored | None:

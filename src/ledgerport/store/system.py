@@ -40,6 +40,9 @@ change_log = Table(
     Column("changes", Text, nullable=True),
     Column("username", String(64), nullable=False),
     Column("context_user", String(64), nullable=True),
+    Column("txid", BigInteger, nullable=True),
+    # PostgreSQL: pg_current_xact_id() of the writing transaction (migration 0004's server
+    # default), so $delta can wait for transactions that commit out of order. SQLite: NULL.
     Index("ix_change_log_company_resource", "company_no", "resource", "seq"),
 )
 

@@ -110,6 +110,8 @@ def test_every_entity_has_its_list_and_item_paths_with_every_method(
     assert {"/healthz", "/readyz", "/api/$batch"} <= set(doc["paths"])
     for entity in registry.entities:
         collection, item = expected_paths(entity)
+        assert set(doc["paths"][f"{collection}/$count"]) - {"parameters"} == {"get"}
+        assert set(doc["paths"][f"{collection}/$delta"]) - {"parameters"} == {"get"}
         assert set(doc["paths"][collection]) - {"parameters"} == {"get", "post"}, collection
         assert set(doc["paths"][item]) - {"parameters"} == {"get", "put", "patch", "delete"}
 
@@ -176,8 +178,24 @@ def test_lists_take_top_and_skip_and_answer_value_and_next_link(doc: dict[str, A
     operation = doc["paths"]["/api/{companyNo}/associates"]["get"]
     parameters = doc["components"]["parameters"]
     names = [parameters[p["$ref"].rsplit("/", 1)[1]]["name"] for p in operation["parameters"]]
-    assert names == ["$top", "$skip"]
+    assert names == [
+        "$top",
+        "$skip",
+        "$filter",
+        "$select",
+        "$orderby",
+        "$expand",
+        "$count",
+        "$skiptoken",
+        "pageSize",
+        "pageNumber",
+        "lastModifiedDateTime",
+        "lastModifiedDateTimeCondition",
+        "Prefer",
+        "If-None-Match",
+    ]
     page = schema(doc, "AssociateList")
+    assert {"@odata.count", "@odata.deltaLink", "metadata"} <= set(page["properties"])
     assert page["properties"]["value"]["items"] == {"$ref": "#/components/schemas/Associate"}
     assert page["properties"]["@odata.nextLink"]["format"] == "uri"
 
