@@ -20,9 +20,11 @@ from ledgerport.api.docs import docs_routes
 from ledgerport.api.health import healthz, readyz
 from ledgerport.api.problem import handle_error, handle_http_exception, handle_unexpected
 from ledgerport.api.resources import data_resource
+from ledgerport.api.webhooks import webhook_routes
 from ledgerport.auth.users import configured_users_in_database
 from ledgerport.config import ConfigError, Settings, load_settings
 from ledgerport.errors import LedgerportError
+from ledgerport.events.worker import running_dispatcher
 from ledgerport.model import builtin_registry
 from ledgerport.services import Services
 from ledgerport.store.database import Database
@@ -77,10 +79,14 @@ async def build_services(settings: Settings) -> Services:
     )
 
 
-def create_app(settings: Settings, config_path: Path | None = None) -> Starlette:
+def create_app(
+    settings: Settings, config_path: Path | None = None, *, dispatch: bool | None = None
+) -> Starlette:
     """The app for ``settings``; services are built when the server starts it.
 
     With ``config_path``, SIGHUP re-reads that file (a bad file is refused, the old kept).
+    ``dispatch``: run the webhook dispatcher in this process; by default only on SQLite (the
+    embedded default, one process), elsewhere ``ledgerport worker`` does it.
     """
 
     @asynccontextmanager
@@ -88,14 +94,25 @@ def create_app(settings: Settings, config_path: Path | None = None) -> Starlette
         services = await build_services(settings)
         app.state.services = services
         _install_reload(services, config_path)
+        in_process = services.database.is_sqlite if dispatch is None else dispatch
         try:
-            yield
+            if in_process:
+                async with running_dispatcher(
+                    services.database,
+                    lambda: services.settings,
+                    lambda: (services.registry, services.tables),
+                    services.secret_key,
+                ):
+                    yield
+            else:
+                yield
         finally:
             await services.database.dispose()
 
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
+        *webhook_routes(),
         Route("/api/{path:path}", data_resource, methods=DATA_METHODS),
         *docs_routes(),
     ]
@@ -153,4 +170,4 @@ def create_app_from_env() -> Starlette:
             raise
         log.error("configuration refused, keeping the one the server started with: %s", exc)
         settings = msgspec.json.decode(fallback, type=Settings)
-    return create_app(settings, path)
+    return create_app(settings, path, dispatch=False)
