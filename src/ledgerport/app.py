@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.routing import Route
 
+from ledgerport.api.customactions import custom_action_routes
 from ledgerport.api.docs import docs_routes
 from ledgerport.api.health import healthz, readyz
 from ledgerport.api.problem import handle_error, handle_http_exception, handle_unexpected
@@ -113,6 +114,7 @@ def create_app(
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         *webhook_routes(),
+        *custom_action_routes(),
         Route("/api/{path:path}", data_resource, methods=DATA_METHODS),
         *docs_routes(),
     ]

@@ -30,7 +30,8 @@ Codes are stable and grouped by the pipeline stage that raises them, as in Postg
     │   ├── PreconditionFailed  LP404
     │   ├── DatabaseBusy        LP405
     │   └── Conflict            LP406
-    └── InternalError           LP500
+    ├── InternalError           LP500
+    └── UpstreamFailed          LP502  a custom action's service failed or timed out
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ __all__ = [
     "UnknownAction",
     "UnknownResource",
     "UnsupportedMediaType",
+    "UpstreamFailed",
     "ValidationFailed",
     "all_error_classes",
 ]
@@ -261,3 +263,11 @@ def all_error_classes() -> tuple[type[LedgerportError], ...]:
         seen.append(cls)
         stack.extend(cls.__subclasses__())
     return tuple(seen)
+
+
+class UpstreamFailed(LedgerportError):
+    """A service ledgerport called for the client (a custom action) failed or timed out."""
+
+    status = 502
+    code = "LP502"
+    title = "The called service failed"
