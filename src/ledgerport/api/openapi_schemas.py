@@ -79,6 +79,7 @@ ERROR_RESPONSES = {
     415: ("UnsupportedMediaType", "The body is not JSON in UTF-8"),
     422: ("UnprocessableContent", "A value refers to an entity that does not exist"),
     429: ("TooManyRequests", "Too many requests; wait Retry-After seconds"),
+    502: ("BadGateway", "A service called on the client's behalf failed or timed out"),
     503: ("ServiceUnavailable", "The database is busy; retry after Retry-After seconds"),
 }
 """Error responses by status: component name and what it means."""

@@ -27,7 +27,7 @@ from ledgerport.plan.validate import creation_values
 from ledgerport.services import Services
 from ledgerport.store.database import Database
 
-ERROR_STATUSES = (400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 503)
+ERROR_STATUSES = (400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 502, 503)
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 
 
@@ -104,7 +104,12 @@ def test_a_server_url_becomes_the_server_and_the_base_of_the_oauth_urls(
 def test_every_entity_has_its_list_and_item_paths_with_every_method(
     registry: Registry, doc: dict[str, Any]
 ) -> None:
-    assert len(doc["paths"]) == 2 * len(registry.entities) + 2
+    data_paths = [
+        p
+        for p in doc["paths"]
+        if not p.startswith(("/api/webhooks", "/api/customactions")) and "/actions/" not in p
+    ]
+    assert len(data_paths) == 2 * len(registry.entities) + 2
     for entity in registry.entities:
         collection, item = expected_paths(entity)
         assert set(doc["paths"][collection]) - {"parameters"} == {"get", "post"}, collection
@@ -154,7 +159,8 @@ def test_operation_ids_are_unique_and_readable(doc: dict[str, Any]) -> None:
 
 def test_operations_are_tagged_by_model_module(registry: Registry, doc: dict[str, Any]) -> None:
     modules = {e.module for e in registry.entities}
-    assert {t["name"] for t in doc["tags"]} == modules | {"health"}
+    tags = {t["name"] for t in doc["tags"]} - {"webhooks", "custom actions"}
+    assert tags == modules | {"health"}
     associates = doc["paths"]["/api/{companyNo}/associates"]
     assert associates["get"]["tags"] == ["sales"]
     assert doc["paths"]["/api/sys/companies"]["post"]["tags"] == ["sys"]
@@ -436,3 +442,27 @@ async def test_other_files_are_not_found(client: httpx.AsyncClient, path: str) -
     response = await client.get(path)
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_webhook_payloads_and_paths_are_described(doc: dict[str, Any]) -> None:
+    events = doc["webhooks"]
+    assert {"associates.created", "sys.companies.updated", "catalog.products.deleted"} <= set(
+        events
+    )
+    created = events["associates.created"]["post"]
+    schema = created["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["allOf"][0] == {"$ref": "#/components/schemas/WebhookEvent"}
+    entity = schema["allOf"][1]["properties"]["data"]["properties"]["entity"]
+    assert entity == {"$ref": "#/components/schemas/Associate"}
+    assert {p["name"] for p in created["parameters"]} == {
+        "webhook-id",
+        "webhook-timestamp",
+        "webhook-signature",
+    }
+    paths = doc["paths"]
+    assert set(paths["/api/webhooks"]) == {"get", "post"}
+    assert {"oauth2": ["webhooks"]} in paths["/api/webhooks"]["post"]["security"]
+    assert "/api/webhooks/{id}/deliveries" in paths
+    assert {"oauth2": ["admin"]} in paths["/api/customactions"]["post"]["security"]
+    fire = paths["/api/{companyNo}/associates/{associateNo}/actions/custom/{actionName}"]
+    assert "502" in fire["post"]["responses"]
