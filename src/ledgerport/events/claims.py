@@ -13,10 +13,22 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, exists, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ledgerport.events.subscriptions import Subscription, subscription_of
+from ledgerport.query.types import UTCDateTime
 from ledgerport.store.database import Database
 from ledgerport.store.webhook_tables import webhook_attempts as attempts
 from ledgerport.store.webhook_tables import webhook_deliveries as deliveries
@@ -182,13 +194,47 @@ async def release(database: Database, ids: list[int], token: str, now: dt.dateti
 async def record(
     database: Database, subscription_id: int, token: str, outcomes: list[Outcome]
 ) -> None:
-    """Write the outcomes of a claim in one transaction, only for what the token still holds."""
+    """Write the outcomes of a claim in one transaction, only for what the token still holds.
+
+    Three statements for any number of outcomes (executemany), not two per delivery.
+    """
     if not outcomes:
         return
+    d = deliveries.c
     async with database.write() as conn:
-        for outcome in outcomes:
-            await _record_one(conn, token, outcome)
-        reasons = [o.disable_reason for o in outcomes if o.disable_reason]
+        held = set(
+            (
+                await conn.scalars(
+                    select(d.id).where(
+                        d.id.in_([o.delivery_id for o in outcomes]), d.claim_token == token
+                    )
+                )
+            ).all()
+        )
+        mine = [o for o in outcomes if o.delivery_id in held]
+        if mine:
+            await conn.execute(
+                update(deliveries)
+                .where(d.id == bindparam("b_id"))
+                .values(
+                    status=bindparam("b_status"),
+                    lease_until=None,
+                    claim_token=None,
+                    last_status_code=bindparam("b_code"),
+                    last_error=bindparam("b_error"),
+                    last_duration_ms=bindparam("b_ms"),
+                    attempts=d.attempts + bindparam("b_counted"),
+                    next_attempt_at=func.coalesce(
+                        bindparam("b_next", type_=UTCDateTime()), d.next_attempt_at
+                    ),
+                    finished_at=bindparam("b_finished", type_=UTCDateTime()),
+                ),
+                [_update_row(o) for o in mine],
+            )
+            attempted = [o for o in mine if o.counts_as_attempt]
+            if attempted:
+                await conn.execute(insert(attempts), [_attempt_row(o) for o in attempted])
+        reasons = [o.disable_reason for o in mine if o.disable_reason]
         if reasons:
             await conn.execute(
                 update(subs)
@@ -197,34 +243,24 @@ async def record(
             )
 
 
-async def _record_one(conn: AsyncConnection, token: str, outcome: Outcome) -> None:
-    d = deliveries.c
-    values: dict[str, object] = {
-        "status": outcome.status,
-        "lease_until": None,
-        "claim_token": None,
-        "last_status_code": outcome.status_code,
-        "last_error": outcome.error,
-        "last_duration_ms": outcome.duration_ms,
+def _update_row(outcome: Outcome) -> dict[str, object]:
+    return {
+        "b_id": outcome.delivery_id,
+        "b_status": outcome.status,
+        "b_code": outcome.status_code,
+        "b_error": outcome.error,
+        "b_ms": outcome.duration_ms,
+        "b_counted": 1 if outcome.counts_as_attempt else 0,
+        "b_next": outcome.next_attempt_at,
+        "b_finished": None if outcome.status == "pending" else outcome.at,
     }
-    if outcome.counts_as_attempt:
-        values["attempts"] = d.attempts + 1
-    if outcome.next_attempt_at is not None:
-        values["next_attempt_at"] = outcome.next_attempt_at
-    if outcome.status != "pending":
-        values["finished_at"] = outcome.at
-    result = await conn.execute(
-        update(deliveries)
-        .where(d.id == outcome.delivery_id, d.claim_token == token)
-        .values(**values)
-    )
-    if result.rowcount and outcome.counts_as_attempt:
-        await conn.execute(
-            insert(attempts).values(
-                delivery_id=outcome.delivery_id,
-                at=outcome.at,
-                status_code=outcome.status_code,
-                duration_ms=outcome.duration_ms,
-                error=outcome.error,
-            )
-        )
+
+
+def _attempt_row(outcome: Outcome) -> dict[str, object]:
+    return {
+        "delivery_id": outcome.delivery_id,
+        "at": outcome.at,
+        "status_code": outcome.status_code,
+        "duration_ms": outcome.duration_ms,
+        "error": outcome.error,
+    }
