@@ -15,6 +15,7 @@ from standardwebhooks.webhooks import Webhook
 from ledgerport.config import CompanyAccess, Settings, UserSettings, WebhookSettings
 from ledgerport.events.access import owner_lookup
 from ledgerport.events.attempt import next_delay, retry_after_seconds
+from ledgerport.events.claims import Outcome, claim, record
 from ledgerport.events.dispatcher import Dispatcher
 from ledgerport.events.manage import Webhooks
 from ledgerport.events.outbox import fan_out
@@ -150,3 +151,35 @@ def test_retry_after_and_schedule() -> None:
     delay = next_delay((5, 300), 2, None, rng)
     assert delay is not None
     assert 240 <= delay <= 360
+
+
+def test_an_expired_lease_returns_the_delivery_and_the_old_claim_cannot_record(
+    setup: Setup,
+) -> None:
+    async def scenario() -> None:
+        await setup.subscribe()
+        await setup.change(9999, "Leased")
+        now = dt.datetime.now(dt.UTC)
+        await fan_out(
+            setup.database, setup.tables, setup.registry, owner_lookup(lambda: setup.settings), now
+        )
+        first = await claim(setup.database, now, 10, 5, 50)
+        assert len(first) == 1
+        # While the lease runs nobody else gets it ...
+        assert await claim(setup.database, now + dt.timedelta(seconds=5), 10, 5, 50) == []
+        # ... once it has expired (the worker died), it is due again for another worker.
+        later = now + dt.timedelta(seconds=11)
+        second = await claim(setup.database, later, 10, 5, 50)
+        assert [d.id for d in second[0].deliveries] == [d.id for d in first[0].deliveries]
+        delivery_id = first[0].deliveries[0].id
+        late = Outcome(delivery_id, later, 1.0, 204, None, "succeeded")
+        await record(setup.database, first[0].subscription.id, first[0].token, [late])
+        hooks = Webhooks(setup.database, setup.box)
+        listed = await hooks.deliveries("alice", first[0].subscription.id, None, 10)
+        assert listed[0].status == "delivering"  # the dead worker's answer is ignored
+        await record(setup.database, second[0].subscription.id, second[0].token, [late])
+        listed = await hooks.deliveries("alice", first[0].subscription.id, None, 10)
+        assert listed[0].status == "succeeded"
+        assert len(listed[0].log) == 1
+
+    asyncio.run(scenario())
