@@ -163,7 +163,7 @@ async def latency(
     return delays
 
 
-async def main(pg: str) -> None:
+async def main(pg: str, rates: list[int]) -> None:
     name = f"ledgerport_bench_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(pg.replace("postgresql://", "postgres://"))
     await admin.execute(f'CREATE DATABASE "{name}"')
@@ -193,13 +193,14 @@ async def main(pg: str) -> None:
         for subs in (1, 10):
             rate = await throughput(database, receiver, port, subs, 5000, start_worker)
             print(f"throughput, {subs} subscription(s), 5000 deliveries: {rate:.0f} deliveries/s")
-        delays = sorted(await latency(database, receiver, port, 200, 15, start_worker))
-        p50 = statistics.median(delays)
-        p99 = delays[int(len(delays) * 0.99) - 1]
-        print(
-            f"commit→delivery at 200 changes/s for 15 s ({len(delays)} events): "
-            f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {delays[-1]:.1f} ms"
-        )
+        for rate in rates:
+            delays = sorted(await latency(database, receiver, port, rate, 15, start_worker))
+            p50 = statistics.median(delays)
+            p99 = delays[int(len(delays) * 0.99) - 1]
+            print(
+                f"commit→delivery at {rate} changes/s for 15 s ({len(delays)} events): "
+                f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {delays[-1]:.1f} ms"
+            )
     finally:
         await database.dispose()
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -209,4 +210,6 @@ async def main(pg: str) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--pg", default="postgresql://root@127.0.0.1:5432/postgres")
-    asyncio.run(main(parser.parse_args().pg))
+    parser.add_argument("--rate", type=int, action="append", help="changes/s (default 200)")
+    args = parser.parse_args()
+    asyncio.run(main(args.pg, args.rate or [200]))

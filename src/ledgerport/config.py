@@ -105,6 +105,8 @@ class WebhookSettings(_Section, frozen=True):
     """Subscriptions a worker delivers to at once (one slow receiver holds one slot)."""
     encryption_key: str | None = None
     """Key for signing secrets at rest, kept outside the database (else derived from it)."""
+    retention_days: Annotated[float, Meta(gt=0)] = 30.0
+    """Finished deliveries (and their attempts) are deleted this long after they finished."""
 
 
 class IdempotencySettings(_Section, frozen=True):

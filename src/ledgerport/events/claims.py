@@ -17,6 +17,7 @@ from sqlalchemy import (
     ColumnElement,
     and_,
     bindparam,
+    delete,
     exists,
     func,
     insert,
@@ -34,7 +35,7 @@ from ledgerport.store.webhook_tables import webhook_attempts as attempts
 from ledgerport.store.webhook_tables import webhook_deliveries as deliveries
 from ledgerport.store.webhook_tables import webhook_subscriptions as subs
 
-__all__ = ["Claim", "Claimed", "Outcome", "claim", "extend", "record", "release"]
+__all__ = ["Claim", "Claimed", "Outcome", "claim", "extend", "forget_finished", "record", "release"]
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -264,3 +265,15 @@ def _attempt_row(outcome: Outcome) -> dict[str, object]:
         "duration_ms": outcome.duration_ms,
         "error": outcome.error,
     }
+
+
+async def forget_finished(database: Database, before: dt.datetime) -> int:
+    """Delete deliveries that finished before ``before`` (their attempts go with them)."""
+    d = deliveries.c
+    async with database.write() as conn:
+        old = select(d.id).where(
+            d.status.in_(("succeeded", "dead", "skipped")), d.finished_at < before
+        )
+        await conn.execute(delete(attempts).where(attempts.c.delivery_id.in_(old)))
+        result = await conn.execute(delete(deliveries).where(d.id.in_(old)))
+    return int(result.rowcount or 0)

@@ -22,7 +22,15 @@ import httpx
 from ledgerport.config import Settings
 from ledgerport.events.access import access_error, owner_lookup
 from ledgerport.events.attempt import attempt
-from ledgerport.events.claims import Claim, Outcome, claim, extend, record, release
+from ledgerport.events.claims import (
+    Claim,
+    Outcome,
+    claim,
+    extend,
+    forget_finished,
+    record,
+    release,
+)
 from ledgerport.events.guard import AddressPolicy, guarded_client
 from ledgerport.events.outbox import fan_out
 from ledgerport.events.sealing import SecretBox
@@ -37,6 +45,7 @@ log = logging.getLogger("ledgerport.webhooks")
 
 PER_SUBSCRIPTION = 50
 """Deliveries of one subscription claimed at once (sent one after another, in order)."""
+CLEANUP_EVERY = dt.timedelta(hours=1)
 
 
 def utc_now() -> dt.datetime:
@@ -66,6 +75,7 @@ class Dispatcher:
     _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set, init=False)
     _loop: asyncio.AbstractEventLoop | None = field(default=None, init=False)
+    _cleaned_at: dt.datetime | None = field(default=None, init=False)
 
     def wake(self) -> None:
         """Thread-safe: run the loop soon."""
@@ -109,6 +119,7 @@ class Dispatcher:
         while await fan_out(self.database, tables, registry, owners, self.clock()) > 0:
             pass
         hooks = self.settings().webhooks
+        await self._clean_up(hooks.retention_days)
         free = hooks.concurrency - len(self._tasks)
         claims = await claim(
             self.database, self.clock(), hooks.lease_seconds, free, PER_SUBSCRIPTION
@@ -117,6 +128,16 @@ class Dispatcher:
             task = asyncio.create_task(self.deliver(client, claimed))
             self._tasks.add(task)
             task.add_done_callback(self._finished)
+
+    async def _clean_up(self, retention_days: float) -> None:
+        """Once an hour, drop deliveries finished longer ago than the retention period."""
+        now = self.clock()
+        if self._cleaned_at is not None and now - self._cleaned_at < CLEANUP_EVERY:
+            return
+        self._cleaned_at = now
+        removed = await forget_finished(self.database, now - dt.timedelta(days=retention_days))
+        if removed:
+            log.info("removed %d finished webhook deliveries past retention", removed)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)

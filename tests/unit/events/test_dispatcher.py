@@ -15,7 +15,7 @@ from standardwebhooks.webhooks import Webhook
 from ledgerport.config import CompanyAccess, Settings, UserSettings, WebhookSettings
 from ledgerport.events.access import owner_lookup
 from ledgerport.events.attempt import next_delay, retry_after_seconds
-from ledgerport.events.claims import Outcome, claim, record
+from ledgerport.events.claims import Outcome, claim, forget_finished, record
 from ledgerport.events.dispatcher import Dispatcher
 from ledgerport.events.manage import Webhooks
 from ledgerport.events.outbox import fan_out
@@ -181,5 +181,21 @@ def test_an_expired_lease_returns_the_delivery_and_the_old_claim_cannot_record(
         listed = await hooks.deliveries("alice", first[0].subscription.id, None, 10)
         assert listed[0].status == "succeeded"
         assert len(listed[0].log) == 1
+
+    asyncio.run(scenario())
+
+
+def test_finished_deliveries_are_forgotten_after_the_retention_period(setup: Setup) -> None:
+    async def scenario() -> None:
+        await setup.subscribe()
+        await setup.change(9999, "Old news")
+        await setup.drain()
+        hooks = Webhooks(setup.database, setup.box)
+        subs = await hooks.all("alice")
+        assert len(await hooks.deliveries("alice", subs[0].id, None, 10)) == 1
+        now = dt.datetime.now(dt.UTC)
+        assert await forget_finished(setup.database, now - dt.timedelta(days=1)) == 0
+        assert await forget_finished(setup.database, now + dt.timedelta(seconds=1)) == 1
+        assert await hooks.deliveries("alice", subs[0].id, None, 10) == []
 
     asyncio.run(scenario())
