@@ -15,12 +15,15 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import multiprocessing
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import asyncpg
@@ -63,6 +66,48 @@ class Receiver:
         return int(self.server.sockets[0].getsockname()[1])
 
 
+def _serve_in_child(queue: multiprocessing.Queue[object]) -> None:
+    async def run() -> None:
+        receiver = Receiver()
+        port = await receiver.start()
+        queue.put(port)
+        sent = 0
+        while True:
+            await asyncio.sleep(0.005)
+            for arrived, body in receiver.arrivals[sent:]:
+                queue.put((arrived, body))
+            sent = len(receiver.arrivals)
+
+    asyncio.run(run())
+
+
+class RemoteReceiver:
+    """The receiver in its own process, so the writer's CPU does not delay its clock."""
+
+    def __init__(self) -> None:
+        self.arrivals: list[tuple[float, bytes]] = []
+        self._queue: multiprocessing.Queue[object] = multiprocessing.Queue()
+        self._process = multiprocessing.Process(
+            target=_serve_in_child, args=(self._queue,), daemon=True
+        )
+
+    async def start(self) -> int:
+        self._process.start()
+        port = self._queue.get(timeout=30)
+        assert isinstance(port, int)
+        threading.Thread(target=self._drain, daemon=True).start()
+        return port
+
+    def _drain(self) -> None:
+        while True:
+            item = self._queue.get()
+            assert isinstance(item, tuple)
+            self.arrivals.append(item)
+
+    def stop(self) -> None:
+        self._process.terminate()
+
+
 def entry(index: int) -> changelog.ChangeEntry:
     return changelog.ChangeEntry(
         at=dt.datetime.now(dt.UTC),
@@ -98,15 +143,20 @@ async def disable_all(database: Database) -> None:
         await conn.execute(delete(webhook_deliveries))
 
 
-async def wait_for(receiver: Receiver, count: int, seconds: float) -> None:
+async def wait_for(receiver: RemoteReceiver, count: int, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while len(receiver.arrivals) < count and time.monotonic() < deadline:  # noqa: ASYNC110
         await asyncio.sleep(0.01)
 
 
 async def throughput(
-    database: Database, receiver: Receiver, port: int, subs: int, n: int, start_worker: callable
-) -> float:  # type: ignore[valid-type]
+    database: Database,
+    receiver: RemoteReceiver,
+    port: int,
+    subs: int,
+    n: int,
+    start_worker: Callable[[], subprocess.Popen[bytes]],
+) -> float:
     await subscribe(database, port, subs)
     # Queue n changes with no worker running, then time one worker delivering them all.
     for start in range(0, n // subs, 500):
@@ -130,12 +180,12 @@ async def throughput(
 
 async def latency(
     database: Database,
-    receiver: Receiver,
+    receiver: RemoteReceiver,
     port: int,
     rate: int,
     seconds: int,
-    start_worker: callable,
-) -> list[float]:  # type: ignore[valid-type]
+    start_worker: Callable[[], subprocess.Popen[bytes]],
+) -> list[float]:
     await subscribe(database, port, 1)
     worker = start_worker()
     await asyncio.sleep(2)
@@ -179,7 +229,7 @@ async def main(pg: str, rates: list[int]) -> None:
     database = Database.connect(url)
     try:
         await migrate(database, Tables.build(builtin_registry()))
-        receiver = Receiver()
+        receiver = RemoteReceiver()
         port = await receiver.start()
         exe = str(Path(sys.executable).parent / "ledgerport")
 

@@ -46,6 +46,8 @@ log = logging.getLogger("ledgerport.webhooks")
 PER_SUBSCRIPTION = 50
 """Deliveries of one subscription claimed at once (sent one after another, in order)."""
 CLEANUP_EVERY = dt.timedelta(hours=1)
+COALESCE_SECONDS = 0.01
+"""After a wake-up, wait this long so a burst of commits is fanned out in one transaction."""
 
 
 def utc_now() -> dt.datetime:
@@ -76,6 +78,7 @@ class Dispatcher:
     _tasks: set[asyncio.Task[None]] = field(default_factory=set, init=False)
     _loop: asyncio.AbstractEventLoop | None = field(default=None, init=False)
     _cleaned_at: dt.datetime | None = field(default=None, init=False)
+    _busy: dict[asyncio.Task[None], int] = field(default_factory=dict, init=False)
 
     def wake(self) -> None:
         """Thread-safe: run the loop soon."""
@@ -107,6 +110,7 @@ class Dispatcher:
                 )
                 waiter.cancel()
                 stopper.cancel()
+                await asyncio.sleep(COALESCE_SECONDS)
             if self._tasks:
                 await asyncio.wait(self._tasks, timeout=self.settings().webhooks.timeout_seconds)
             for task in self._tasks:
@@ -122,11 +126,17 @@ class Dispatcher:
         await self._clean_up(hooks.retention_days)
         free = hooks.concurrency - len(self._tasks)
         claims = await claim(
-            self.database, self.clock(), hooks.lease_seconds, free, PER_SUBSCRIPTION
+            self.database,
+            self.clock(),
+            hooks.lease_seconds,
+            free,
+            PER_SUBSCRIPTION,
+            frozenset(self._busy.values()),
         )
         for claimed in claims:
             task = asyncio.create_task(self.deliver(client, claimed))
             self._tasks.add(task)
+            self._busy[task] = claimed.subscription.id
             task.add_done_callback(self._finished)
 
     async def _clean_up(self, retention_days: float) -> None:
@@ -141,6 +151,7 @@ class Dispatcher:
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
+        self._busy.pop(task, None)
         if not task.cancelled() and task.exception() is not None:
             log.error("webhook delivery task failed", exc_info=task.exception())
         self._wake.set()

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from ledgerport.auth.principal import Principal
 from ledgerport.codec import decode, encode
 from ledgerport.events.access import OwnerLookup, access_error
+from ledgerport.events.claims import relaxed
 from ledgerport.events.names import event_type, matches
 from ledgerport.events.subscriptions import Subscription, subscription_of
 from ledgerport.model import Entity, Registry
@@ -140,6 +141,7 @@ async def fan_out(
         if await conn.scalar(select(outbox.c.seq).limit(1)) is None:
             return 0
     async with database.write() as conn:
+        await relaxed(conn, database)
         if not await _lock(conn, database):
             return 0
         marks = (await conn.scalars(select(outbox.c.seq).order_by(outbox.c.seq).limit(BATCH))).all()

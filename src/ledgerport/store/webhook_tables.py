@@ -92,6 +92,8 @@ webhook_deliveries = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("finished_at", UTCDateTime(), nullable=True),
     Index("ix_webhook_deliveries_due", "subscription_id", "status", "next_attempt_at"),
+    Index("ix_webhook_deliveries_pending", "status", "next_attempt_at"),
+    Index("ix_webhook_deliveries_leased", "status", "lease_until"),
 )
 
 webhook_attempts = Table(

@@ -99,6 +99,12 @@ def upgrade() -> None:
         "webhook_deliveries",
         ["subscription_id", "status", "next_attempt_at"],
     )
+    # The claim's "anything due?" looks by status, so finished deliveries (kept for
+    # retention_days) are never scanned.
+    op.create_index(
+        "ix_webhook_deliveries_pending", "webhook_deliveries", ["status", "next_attempt_at"]
+    )
+    op.create_index("ix_webhook_deliveries_leased", "webhook_deliveries", ["status", "lease_until"])
     op.create_table(
         "webhook_attempts",
         sa.Column("id", _ID, primary_key=True, autoincrement=True),
@@ -141,6 +147,8 @@ def downgrade() -> None:
         op.execute("DROP FUNCTION IF EXISTS ledgerport_webhook_outbox()")
     op.drop_table("custom_actions")
     op.drop_table("webhook_attempts")
+    op.drop_index("ix_webhook_deliveries_leased", "webhook_deliveries")
+    op.drop_index("ix_webhook_deliveries_pending", "webhook_deliveries")
     op.drop_index("ix_webhook_deliveries_due", "webhook_deliveries")
     op.drop_table("webhook_deliveries")
     op.drop_table("webhook_subscriptions")
