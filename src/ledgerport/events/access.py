@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ledgerport.auth.principal import Principal
-from ledgerport.auth.users import find_user, principal_of
+from ledgerport.auth.users import find_user, from_settings, principal_of
 from ledgerport.config import Settings
+from ledgerport.store.database import Database
 
-__all__ = ["OwnerLookup", "access_error", "owner_lookup"]
+__all__ = ["OwnerLookup", "access_error", "find_owner", "owner_lookup"]
 
 OwnerLookup = Callable[[AsyncConnection, str], Coroutine[Any, Any, Principal | None]]
 
@@ -27,6 +28,18 @@ def owner_lookup(settings: Callable[[], Settings]) -> OwnerLookup:
         return principal_of(user, current.server.default_context_user)
 
     return lookup
+
+
+async def find_owner(
+    database: Database, settings: Callable[[], Settings], username: str
+) -> Principal | None:
+    """The owner as now configured: a settings-file user needs no database transaction."""
+    current = settings()
+    for user in current.users:
+        if user.username == username:
+            return principal_of(from_settings(user), current.server.default_context_user)
+    async with database.read() as conn:
+        return await owner_lookup(settings)(conn, username)
 
 
 def access_error(owner: Principal | None, company_no: int | None, resource: str) -> str | None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from ledgerport.config import Settings
-from ledgerport.events.access import access_error, owner_lookup
+from ledgerport.events.access import access_error, find_owner, owner_lookup
 from ledgerport.events.attempt import attempt
 from ledgerport.events.claims import (
     Claim,
@@ -169,8 +169,7 @@ class Dispatcher:
         sub = work.subscription
         settings = self.settings()
         hooks = settings.webhooks
-        async with self.database.read() as conn:
-            owner = await owner_lookup(self.settings)(conn, sub.owner)
+        owner = await find_owner(self.database, self.settings, sub.owner)
         secrets = self._secrets(sub)
         outcomes: list[Outcome] = []
         pending = [d.id for d in work.deliveries]
