@@ -18,15 +18,18 @@ from starlette.routing import Route
 
 from ledgerport.api.auth_routes import auth_routes
 from ledgerport.api.batch import batch
+from ledgerport.api.customactions import custom_action_routes
 from ledgerport.api.docs import docs_routes
 from ledgerport.api.extensions import extension_routes
 from ledgerport.api.health import healthz, readyz
 from ledgerport.api.problem import handle_error, handle_http_exception, handle_unexpected
 from ledgerport.api.resources import data_resource
+from ledgerport.api.webhooks import webhook_routes
 from ledgerport.auth.users import configured_users_in_database
 from ledgerport.config import ConfigError, Settings, load_settings
 from ledgerport.domain.extensions import load_registry, watch_registry
 from ledgerport.errors import LedgerportError
+from ledgerport.events.worker import running_dispatcher
 from ledgerport.services import Services
 from ledgerport.store.database import Database
 from ledgerport.store.migrate import SECRET_KEY, read_meta
@@ -79,10 +82,14 @@ async def build_services(settings: Settings) -> Services:
     return Services(settings=settings, database=database, registry=registry, secret_key=secret)
 
 
-def create_app(settings: Settings, config_path: Path | None = None) -> Starlette:
+def create_app(
+    settings: Settings, config_path: Path | None = None, *, dispatch: bool | None = None
+) -> Starlette:
     """The app for ``settings``; services are built when the server starts it.
 
     With ``config_path``, SIGHUP re-reads that file (a bad file is refused, the old kept).
+    ``dispatch``: run the webhook dispatcher in this process; by default only on SQLite (the
+    embedded default, one process), elsewhere ``ledgerport worker`` does it.
     """
 
     @asynccontextmanager
@@ -92,8 +99,18 @@ def create_app(settings: Settings, config_path: Path | None = None) -> Starlette
         _install_reload(services, config_path)
         stop = asyncio.Event()
         watcher = asyncio.create_task(watch_registry(services, stop))
+        in_process = services.database.is_sqlite if dispatch is None else dispatch
         try:
-            yield
+            if in_process:
+                async with running_dispatcher(
+                    services.database,
+                    lambda: services.settings,
+                    lambda: (services.registry, services.tables),
+                    services.secret_key,
+                ):
+                    yield
+            else:
+                yield
         finally:
             stop.set()
             await watcher
@@ -105,6 +122,8 @@ def create_app(settings: Settings, config_path: Path | None = None) -> Starlette
         Route("/api/$batch", batch, methods=["POST"]),
         *extension_routes(),
         *auth_routes(DATA_METHODS),
+        *webhook_routes(),
+        *custom_action_routes(),
         Route("/api/{path:path}", data_resource, methods=DATA_METHODS),
         *docs_routes(),
     ]
@@ -162,4 +181,4 @@ def create_app_from_env() -> Starlette:
             raise
         log.error("configuration refused, keeping the one the server started with: %s", exc)
         settings = msgspec.json.decode(fallback, type=Settings)
-    return create_app(settings, path)
+    return create_app(settings, path, dispatch=False)

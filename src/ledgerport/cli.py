@@ -1,8 +1,9 @@
-"""The ``ledgerport`` command: init, serve, users, import."""
+"""The ``ledgerport`` command: init, serve, worker, users, clients, import."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import getpass
 import sys
 from pathlib import Path
@@ -121,6 +122,45 @@ async def _preflight(settings: Settings) -> None:
         console.print(f"[red]cannot serve:[/red] {exc}")
         raise typer.Exit(2) from None
     await services.database.dispose()
+
+
+@app.command()
+def worker(config: ConfigOption = None) -> None:
+    """Deliver webhooks until stopped (SIGTERM/SIGINT finish in-flight deliveries first)."""
+    settings = _settings(config)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_work(settings))
+
+
+async def _work(settings: Settings) -> None:
+    import signal
+
+    from ledgerport.domain.extensions import watch_registry
+    from ledgerport.events.worker import running_dispatcher
+
+    try:
+        services = await build_services(settings)
+    except (NotInitialised, ConfigError) as exc:
+        console.print(f"[red]cannot start the worker:[/red] {exc}")
+        raise typer.Exit(2) from None
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    console.print(f"ledgerport worker delivering webhooks from {settings.database.url}")
+    watcher = asyncio.create_task(watch_registry(services, stop))  # custom fields in payloads
+    try:
+        async with running_dispatcher(
+            services.database,
+            lambda: services.settings,
+            lambda: (services.registry, services.tables),
+            services.secret_key,
+        ):
+            await stop.wait()
+    finally:
+        stop.set()
+        await watcher
+        await services.database.dispose()
 
 
 @users_app.command("hash-password")

@@ -91,9 +91,27 @@ class LimitSettings(_Section, frozen=True):
 class WebhookSettings(_Section, frozen=True):
     allow_private_urls: bool = False
     allow_http: bool = False
-    retry_schedule: tuple[NonNegative, ...] = (5, 300, 1800, 7200, 18000, 36000, 36000)
+    retry_schedule: tuple[Annotated[float, Meta(ge=0)], ...] = (
+        5,
+        300,
+        1800,
+        7200,
+        18000,
+        36000,
+        36000,
+    )
     """Seconds between attempts; the default is the Standard Webhooks schedule (~3 days)."""
     timeout_seconds: Annotated[float, Meta(gt=0, le=300)] = 15.0
+    lease_seconds: Annotated[float, Meta(gt=0)] = 120.0
+    """How long a worker owns a claimed delivery; an expired claim returns to the pool."""
+    poll_seconds: Annotated[float, Meta(gt=0)] = 2.0
+    """Fallback poll interval of the dispatcher (wake-ups make it rarely matter)."""
+    concurrency: Annotated[int, Meta(ge=1, le=1000)] = 32
+    """Subscriptions a worker delivers to at once (one slow receiver holds one slot)."""
+    encryption_key: str | None = None
+    """Key for signing secrets at rest, kept outside the database (else derived from it)."""
+    retention_days: Annotated[float, Meta(gt=0)] = 30.0
+    """Finished deliveries (and their attempts) are deleted this long after they finished."""
 
 
 class IdempotencySettings(_Section, frozen=True):
@@ -222,6 +240,9 @@ def _check(settings: Settings) -> None:
         raise ConfigError("server.tls_cert: tls_cert and tls_key go together")
     if server.default_page_size > server.max_page_size:
         raise ConfigError("server.default_page_size: larger than server.max_page_size")
+    hooks = settings.webhooks
+    if hooks.lease_seconds <= hooks.timeout_seconds:
+        raise ConfigError("webhooks.lease_seconds: must be longer than webhooks.timeout_seconds")
     names: set[str] = set()
     for index, user in enumerate(settings.users):
         where = f"users[{index}]"

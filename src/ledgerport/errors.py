@@ -38,7 +38,8 @@ Codes are stable and grouped by the pipeline stage that raises them, as in Postg
     │   ├── ActionRefused       LP409  a business action's checks failed (``errors``)
     │   ├── IdempotencyInProgress LP410 the first request with this key still runs
     │   └── IdempotencyKeyReused  LP411 422: same key, different request
-    └── InternalError           LP500
+    ├── InternalError           LP500
+    └── UpstreamFailed          LP502  a custom action's service failed or timed out
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ __all__ = [
     "UnknownAction",
     "UnknownResource",
     "UnsupportedMediaType",
+    "UpstreamFailed",
     "ValidationFailed",
     "all_error_classes",
 ]
@@ -340,3 +342,11 @@ def all_error_classes() -> tuple[type[LedgerportError], ...]:
         seen.append(cls)
         stack.extend(cls.__subclasses__())
     return tuple(seen)
+
+
+class UpstreamFailed(LedgerportError):
+    """A service ledgerport called for the client (a custom action) failed or timed out."""
+
+    status = 502
+    code = "LP502"
+    title = "The called service failed"

@@ -15,8 +15,22 @@ from feature.test_tokens import bearer, password_token
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
+_OWN_SUBSCRIPTIONS = (
+    "subscriptions belong to their user (another user's id is 404) and name only the "
+    "user's companies: webhooks/test_subscriptions.py"
+)
+_ADMIN_ONLY = "admin scope, no company data: webhooks/test_custom_actions.py"
 NOT_COMPANY_BOUND: dict[str, str] = {
     "/api/$batch": "checked per sub-request: walked by test_a_batch_reaches_no_other_company",
+    "/api/webhooks": _OWN_SUBSCRIPTIONS,
+    "/api/webhooks/{id}": _OWN_SUBSCRIPTIONS,
+    "/api/webhooks/{id}/rotate-secret": _OWN_SUBSCRIPTIONS,
+    "/api/webhooks/{id}/deliveries": _OWN_SUBSCRIPTIONS,
+    "/api/webhooks/{id}/deliveries/replay": _OWN_SUBSCRIPTIONS,
+    "/api/webhooks/{id}/deliveries/{deliveryId}/replay": _OWN_SUBSCRIPTIONS,
+    "/api/webhooks/{id}/ping": _OWN_SUBSCRIPTIONS,
+    "/api/customactions": _ADMIN_ONLY,
+    "/api/customactions/{id}": _ADMIN_ONLY,
 }
 """Authenticated paths that are not company-bound, with the reason."""
 

@@ -38,6 +38,13 @@ from ledgerport.api.openapi_schemas import (
     ref,
     security_schemes,
 )
+from ledgerport.api.openapi_webhooks import (
+    WEBHOOK_TAGS,
+    custom_action_paths,
+    webhook_events,
+    webhook_paths,
+    webhook_schemas,
+)
 from ledgerport.model import Entity, Registry, Scope
 
 __all__ = ["OPENAPI_VERSION", "build_openapi", "collection_path", "item_path"]
@@ -101,11 +108,12 @@ def build_openapi(registry: Registry, *, server_url: str | None = None) -> dict[
     document: dict[str, object] = {"openapi": OPENAPI_VERSION, "info": _info()}
     if server_url:
         document["servers"] = [{"url": server_url}]
-    document["tags"] = _tags(registry)
+    document["tags"] = [*_tags(registry), *WEBHOOK_TAGS]
     document["security"] = [{"basicAuth": []}, {"bearerAuth": []}, {"oauth2": []}]
     document["paths"] = _paths(registry, names)
     document["components"] = _components(registry, names, server_url or "")
     _add_auth(document)
+    document["webhooks"] = webhook_events(registry, lambda e: names[e.scope, e.resource].schema)
     return document
 
 
@@ -164,6 +172,11 @@ def _paths(registry: Registry, names: dict[tuple[Scope, str], EntityNames]) -> d
     paths.update(extension_paths())
     paths["/healthz"] = {"get": _healthz()}
     paths["/readyz"] = {"get": _readyz()}
+    paths.update(webhook_paths())
+    for entity in registry.entities:
+        parameters = [*_scope_parameters(entity), *_key_parameters(entity)]
+        named = names[entity.scope, entity.resource]
+        paths.update(custom_action_paths(entity, named, item_path(entity), parameters))
     return paths
 
 
@@ -415,6 +428,7 @@ def _schemas(registry: Registry, names: dict[tuple[Scope, str], EntityNames]) ->
         "Problem": problem_schema(),
         **batch_schemas(),
         **extension_schemas(),
+        **webhook_schemas(),
     }
     for entity in registry.entities:
         name = names[entity.scope, entity.resource].schema

@@ -83,6 +83,7 @@ ERROR_RESPONSES = {
     ),
     424: ("FailedDependency", "A batch request this one depends on failed"),
     429: ("TooManyRequests", "Too many requests; wait Retry-After seconds"),
+    502: ("BadGateway", "A service called on the client's behalf failed or timed out"),
     503: ("ServiceUnavailable", "The database is busy; retry after Retry-After seconds"),
 }
 """Error responses by status: component name and what it means."""

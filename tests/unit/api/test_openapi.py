@@ -27,7 +27,7 @@ from ledgerport.plan.validate import creation_values
 from ledgerport.services import Services
 from ledgerport.store.database import Database
 
-ERROR_STATUSES = (400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 503)
+ERROR_STATUSES = (400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 502, 503)
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 
 
@@ -160,7 +160,7 @@ def test_operation_ids_are_unique_and_readable(doc: dict[str, Any]) -> None:
 def test_operations_are_tagged_by_model_module(registry: Registry, doc: dict[str, Any]) -> None:
     modules = {e.module for e in registry.entities}
     declared = {t["name"] for t in doc["tags"]}
-    assert modules | {"health", "batch", "auth"} <= declared
+    assert modules | {"health", "batch", "auth", "webhooks", "custom actions"} <= declared
     used = {
         t
         for item in doc["paths"].values()
@@ -510,3 +510,27 @@ def test_creates_describe_next_and_deep_insert(doc: dict[str, Any]) -> None:
     assert "orderNo" not in lines["items"]["properties"]
     assert "productNo" in lines["items"]["properties"]
     assert schemas["SalesOrder"]["properties"]["lines"]["items"]["$ref"].endswith("SalesOrderLine")
+
+
+def test_webhook_payloads_and_paths_are_described(doc: dict[str, Any]) -> None:
+    events = doc["webhooks"]
+    assert {"associates.created", "sys.companies.updated", "catalog.products.deleted"} <= set(
+        events
+    )
+    created = events["associates.created"]["post"]
+    schema = created["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["allOf"][0] == {"$ref": "#/components/schemas/WebhookEvent"}
+    entity = schema["allOf"][1]["properties"]["data"]["properties"]["entity"]
+    assert entity == {"$ref": "#/components/schemas/Associate"}
+    assert {p["name"] for p in created["parameters"]} == {
+        "webhook-id",
+        "webhook-timestamp",
+        "webhook-signature",
+    }
+    paths = doc["paths"]
+    assert set(paths["/api/webhooks"]) == {"get", "post"}
+    assert {"oauth2": ["webhooks"]} in paths["/api/webhooks"]["post"]["security"]
+    assert "/api/webhooks/{id}/deliveries" in paths
+    assert {"oauth2": ["admin"]} in paths["/api/customactions"]["post"]["security"]
+    fire = paths["/api/{companyNo}/associates/{associateNo}/actions/custom/{actionName}"]
+    assert "502" in fire["post"]["responses"]

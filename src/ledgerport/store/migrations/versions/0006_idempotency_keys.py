@@ -1,7 +1,7 @@
 """Idempotency keys: first answers kept for replay.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-05
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from ledgerport.query.types import UTCDateTime
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

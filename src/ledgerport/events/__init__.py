@@ -1,0 +1,1 @@
+"""Webhooks: events from the change log, subscriptions, delivery and custom actions."""
