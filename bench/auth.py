@@ -1,12 +1,12 @@
-"""How the benchmark authenticates: the one place to switch from Basic to Bearer.
+"""How the benchmark authenticates: a Bearer token from the password grant, as integrators do.
 
-Basic is cheap after the first request (ledgerport caches a verified credential for 30 s);
-once Bearer tokens exist (issue 3), ``authorization`` fetches one from /api/oauth/token.
+One token per run, fetched from ``/api/oauth/token``; ledgerport looks tokens up by their
+hash and remembers them for a few seconds, so no request pays for argon2.
 """
 
 from __future__ import annotations
 
-import base64
+import httpx
 
 __all__ = ["PASSWORD", "USER", "authorization"]
 
@@ -16,6 +16,10 @@ PASSWORD = "bench-password-1"  # noqa: S105 - a throwaway user of a throwaway da
 
 def authorization(base_url: str) -> str:
     """The ``Authorization`` header value every benchmark request sends."""
-    del base_url
-    token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
-    return f"Basic {token}"
+    answer = httpx.post(
+        f"{base_url}/api/oauth/token",
+        data={"grant_type": "password", "username": USER, "password": PASSWORD},
+        timeout=60,
+    )
+    answer.raise_for_status()
+    return f"Bearer {answer.json()['access_token']}"

@@ -109,6 +109,8 @@ def write_config(backend: str, url: str) -> Path:
     config = folder / "ledgerport.toml"
     config.write_text(
         f'[database]\nurl = "{url}"\n\n'
+        # The limiter stays on the request path; its limit is set past what the bench sends.
+        "[limits]\nrequests_per_minute = 100000000\n\n"
         f'[[users]]\nusername = "{USER}"\npassword_hash = "{hash_password(PASSWORD)}"\n'
         "companies = [{ company_no = 9999 }, { company_no = 1000 }, { company_no = 2000 }]\n",
         encoding="utf-8",
@@ -229,6 +231,8 @@ def measure(
                 wrk(other, scenario.script, 2, connections, None)
                 theirs[scenario.name] = wrk(other, scenario.script, duration, connections, None)
                 print(f"  baseline {scenario.name}: {theirs[scenario.name]}", flush=True)
+        BATCH_LINES.append(batch_vs_singles(backend, base, auth))
+        print(f"  {BATCH_LINES[-1]}", flush=True)
         rss = peak_rss_mb(server.pid)
         baseline_rss = None if baseline is None else peak_rss_mb(baseline.pid)
         return ours, rss, theirs or None, baseline_rss
@@ -236,6 +240,43 @@ def measure(
         stop(server)
         if baseline is not None:
             stop(baseline)
+
+
+BATCH_LINES: list[str] = []
+BATCH_SIZE = 1000
+
+
+def batch_vs_singles(backend: str, base: str, auth: str) -> str:
+    """Issue 7: 1,000 associate creates as single POSTs over keep-alive, then as one $batch."""
+    first = 50_000_000 + int(time.time()) % 1_000_000 * 20
+    headers = {"Authorization": auth}
+    with httpx.Client(base_url=base, headers=headers, timeout=300) as client:
+        client.get("/api/9999/associates?$top=1")
+        started = time.perf_counter()
+        for i in range(BATCH_SIZE):
+            body = {"name": f"Single {i}", "supplierNo": first + i}
+            answer = client.post("/api/9999/associates", json=body)
+            assert answer.status_code == 201, answer.text
+        singles = time.perf_counter() - started
+        requests = [
+            {
+                "id": str(i),
+                "method": "POST",
+                "url": "9999/associates",
+                "body": {"name": f"Batch {i}", "supplierNo": first + BATCH_SIZE + i},
+            }
+            for i in range(BATCH_SIZE)
+        ]
+        started = time.perf_counter()
+        answer = client.post("/api/$batch", json={"requests": requests})
+        batched = time.perf_counter() - started
+    assert answer.status_code == 200, answer.text[:300]
+    statuses = {r["status"] for r in answer.json()["responses"]}
+    assert statuses == {201}, answer.text[:300]
+    return (
+        f"{backend} batch of {BATCH_SIZE} creates: {batched:.2f} s; {BATCH_SIZE} single POSTs: "
+        f"{singles:.2f} s; batch {singles / batched:.1f}x faster"
+    )
 
 
 def table(
@@ -290,7 +331,7 @@ def main() -> None:
             backend, url, args.duration, args.connections, args.keep_data
         )
         report.append(table(backend, ours, rss, baseline, baseline_rss))
-    text = "\n\n".join(report)
+    text = "\n\n".join([*report, "\n".join(BATCH_LINES)])
     (WORK / "results.md").write_text(text + "\n", encoding="utf-8")
     print()
     print(text)

@@ -78,6 +78,31 @@ def test_a_custom_field_is_at_once_readable_writable_validated_and_documented(
             "/api/9999/associates", json={"name": "Standard AS", "customerNo": unique_no()}
         )
         assert defaulted.json()[tier] == "bronze"
+        gold = alice.get(
+            "/api/9999/associates",
+            params={
+                "$filter": f"{tier} eq 'gold'",
+                "$select": f"name,{tier}",
+                "$orderby": f"{tier} desc,name",
+            },
+        )
+        assert gold.status_code == 200, gold.text
+        rows = [{k: v for k, v in r.items() if k != "@odata.etag"} for r in gold.json()["value"]]
+        assert rows == [{"name": "Gull AS", tier: "gold"}]
+        batched = alice.post(
+            "/api/$batch",
+            json={
+                "requests": [
+                    {
+                        "id": "1",
+                        "method": "PATCH",
+                        "url": url.removeprefix(live.url),
+                        "body": {tier: "silver"},
+                    }
+                ]
+            },
+        )
+        assert batched.json()["responses"][0]["body"][tier] == "silver"
         document = alice.get("/swagger/v1/swagger.json").json()
     schema = document["components"]["schemas"]["Associate"]["properties"][tier]
     assert schema["maxLength"] == 12
