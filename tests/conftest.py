@@ -229,22 +229,10 @@ BASE_DATA: list[tuple[str, dict[str, object]]] = [
 ]
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def live(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    password_hashes: dict[str, str],
-) -> Iterator[Live]:
-    backend = str(request.param)
-    tmp = tmp_path_factory.mktemp(backend)
-    url = database_url(backend, request, tmp)
+def start_live(backend: str, tmp: Path, config: str) -> tuple[Live, ServerThread]:
+    """A migrated database, a running HTTPS server on it, and the base data of every test."""
     config_path = tmp / "ledgerport.toml"
-    config_path.write_text(
-        f'[database]\nurl = "{url}"\n\n[server]\nmax_body_bytes = 65536\n\n'
-        # The whole session shares these users; test_throttling has a server with low limits.
-        "[limits]\nrequests_per_minute = 1000000\n\n" + user_table(password_hashes),
-        encoding="utf-8",
-    )
+    config_path.write_text(config, encoding="utf-8")
     settings = load_settings(config_path, environ={})
     asyncio.run(_migrate(settings.database_url))
     cert, key = ensure_self_signed(tmp / "tls")
@@ -255,5 +243,23 @@ def live(
         for path, body in BASE_DATA:
             response = admin.post(path, json=body)
             assert response.status_code == 201, response.text
+    return live, server
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def live(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    password_hashes: dict[str, str],
+) -> Iterator[Live]:
+    backend = str(request.param)
+    tmp = tmp_path_factory.mktemp(backend)
+    url = database_url(backend, request, tmp)
+    config = (
+        f'[database]\nurl = "{url}"\n\n[server]\nmax_body_bytes = 65536\n\n'
+        # The whole session shares these users; test_throttling has a server with low limits.
+        "[limits]\nrequests_per_minute = 1000000\n\n" + user_table(password_hashes)
+    )
+    live, server = start_live(backend, tmp, config)
     yield live
     server.stop()

@@ -6,27 +6,16 @@ separate ``ledgerport worker`` process does, woken by LISTEN/NOTIFY.
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 from collections.abc import Iterator
 
 import pytest
 
-from conftest import (
-    BASE_DATA,
-    PASSWORDS,
-    Live,
-    ServerThread,
-    _migrate,
-    _pg_admin,
-    user_table,
-)
+from conftest import PASSWORDS, _pg_admin, start_live, user_table
 from feature.webhooks.receiver import start_receiver
 from feature.webhooks.support import HookLive, WorkerProcess
 from ledgerport.auth.passwords import hash_password
-from ledgerport.config import load_settings
-from ledgerport.tls import ensure_self_signed
 
 PASSWORDS.setdefault("nohooks", "nh-pw-5")
 
@@ -68,27 +57,17 @@ def hooks(
         _pg_admin(admin, f'CREATE DATABASE "{name}"')
         dropped.append(name)
         url = f"{admin.rsplit('/', 1)[0]}/{name}"
-    config_path = tmp / "ledgerport.toml"
-    config_path.write_text(
+    live, server = start_live(
+        backend,
+        tmp,
         f'[database]\nurl = "{url}"\n'
         + HOOK_SETTINGS
         + user_table(password_hashes)
         + _extra_users(),
-        encoding="utf-8",
     )
-    settings = load_settings(config_path, environ={})
-    asyncio.run(_migrate(settings.database_url))
-    cert, key = ensure_self_signed(tmp / "tls")
-    server = ServerThread(settings, config_path, cert, key)
-    server.start()
-    live = Live(backend, f"https://localhost:{server.port}", settings, cert, config_path)
-    with live.client("admin") as admin_client:
-        for path, body in BASE_DATA:
-            response = admin_client.post(path, json=body)
-            assert response.status_code == 201, response.text
     worker = None
     if backend == "postgresql":
-        worker = WorkerProcess(config_path)
+        worker = WorkerProcess(live.config_path)
         worker.start()
         time.sleep(1.0)
     receiver = start_receiver()
