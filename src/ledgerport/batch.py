@@ -233,13 +233,6 @@ async def _run_saved(
     return answer
 
 
-class _Undo(Exception):
-    """Rolls one rehearsed request back to its savepoint."""
-
-    def __init__(self, answer: BatchAnswer) -> None:
-        self.answer = answer
-
-
 class _RollBack(Exception):
     """Ends a rehearsal: everything it did is undone."""
 
@@ -256,14 +249,9 @@ async def rehearse_batch(
     with contextlib.suppress(_RollBack):
         async with services.database.write() as conn:
             for item in batch.items:
-                try:
-                    async with conn.begin_nested():
-                        answer = await _run_within(item, conn, principal, services, base_url, state)
-                        if answer.status >= 400:
-                            raise _Undo(answer)
-                except _Undo as undo:
-                    answer = undo.answer
-                _keep(state, answer)
+                _keep(
+                    state, await _run_saved(item, conn, principal, services, base_url, state, None)
+                )
             raise _RollBack
     return list(state.answers.values())
 

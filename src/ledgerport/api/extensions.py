@@ -74,14 +74,14 @@ async def fields_collection(request: Request) -> Response:
             _field_json(e, f)
             for e in registry.entities
             for f in e.fields
-            if f.custom and (wanted is None or _qualified(e) == wanted)
+            if f.custom and (wanted is None or e.qualified_name == wanted)
         ]
         return _json({"value": found})
     body = await _body(request)
     definition = field_definition(body, services.registry)
     registry = await dme.add_field(services, definition)
     entity = registry.entity(definition.scope, definition.resource)
-    location = f"/api/sys/fields/{_qualified(entity)}/{definition.name}"
+    location = f"/api/sys/fields/{entity.qualified_name}/{definition.name}"
     response = _json(_field_json(entity, entity.by_name[definition.name]), 201)
     response.headers["Location"] = str(request.base_url).rstrip("/") + location
     return response
@@ -142,13 +142,9 @@ def _custom(registry: Registry, scope: Scope, resource: str, name: str) -> tuple
     return entity, field
 
 
-def _qualified(entity: Entity) -> str:
-    return entity.qualified_name
-
-
 def _field_json(entity: Entity, field: Field) -> dict[str, Any]:
     shown: dict[str, Any] = {
-        "entity": _qualified(entity),
+        "entity": entity.qualified_name,
         "name": field.name,
         "type": field.type.value,
         "length": field.length,

@@ -85,7 +85,7 @@ def field_definition(
             scale=definition.scale,
         )
         try:
-            definition = _with_default(definition, convert(probe, body["default"]))
+            definition = replace(definition, default=convert(probe, body["default"]))
         except Invalid as exc:
             fail("default", str(exc))
     if errors:
@@ -93,10 +93,6 @@ def field_definition(
             f"{len(errors)} member(s) of the definition are not valid.", errors=errors
         )
     return definition
-
-
-def _with_default(definition: FieldDefinition, default: object) -> FieldDefinition:
-    return replace(definition, default=default)
 
 
 def typed_default(field: Field, value: object) -> object:
