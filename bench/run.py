@@ -218,7 +218,8 @@ def measure(
         if backend == "postgresql":
             baseline, baseline_base = serve_baseline(url)
         auth = authorization(base)
-        paths = {"{r4}": r4_path(base, auth)}
+        chosen = {s.path for s in SCENARIOS}
+        paths = {"{r4}": r4_path(base, auth)} if "{r4}" in chosen else {}
         ours: dict[str, Result] = {}
         theirs: dict[str, Result] = {}
         for scenario in SCENARIOS:
@@ -231,8 +232,9 @@ def measure(
                 wrk(other, scenario.script, 2, connections, None)
                 theirs[scenario.name] = wrk(other, scenario.script, duration, connections, None)
                 print(f"  baseline {scenario.name}: {theirs[scenario.name]}", flush=True)
-        BATCH_LINES.append(batch_vs_singles(backend, base, auth))
-        print(f"  {BATCH_LINES[-1]}", flush=True)
+        if RUN_BATCH[0]:
+            BATCH_LINES.append(batch_vs_singles(backend, base, auth))
+            print(f"  {BATCH_LINES[-1]}", flush=True)
         rss = peak_rss_mb(server.pid)
         baseline_rss = None if baseline is None else peak_rss_mb(baseline.pid)
         return ours, rss, theirs or None, baseline_rss
@@ -243,6 +245,7 @@ def measure(
 
 
 BATCH_LINES: list[str] = []
+RUN_BATCH = [True]
 BATCH_SIZE = 1000
 
 
@@ -313,7 +316,7 @@ def table(
     lines.append("")
     shown = f"{baseline_rss:.0f} MB" if baseline_rss is not None else "-"
     lines.append(f"Peak RSS: ledgerport {rss:.0f} MB, baseline {shown}.")
-    if baseline is not None:
+    if baseline is not None and "R1" in ours and "R4" in ours:
         r1, r4 = ours["R1"].p50_ms, ours["R4"].p50_ms
         lines.append(f"R4/R1 p50 latency: {r4 / r1:.2f}.")
     return "\n".join(lines)
@@ -327,7 +330,14 @@ def main() -> None:
     parser.add_argument(
         "--keep-data", action="store_true", help="reuse the data set of the last run"
     )
+    parser.add_argument(
+        "--scenarios", default="", help="only these, comma-separated (R1,R3,...; batch)"
+    )
     args = parser.parse_args()
+    if args.scenarios:
+        chosen = set(args.scenarios.split(","))
+        SCENARIOS[:] = [s for s in SCENARIOS if s.name in chosen]
+        RUN_BATCH[0] = "batch" in chosen
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install -y wrk")
     WORK.mkdir(exist_ok=True)

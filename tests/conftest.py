@@ -8,6 +8,7 @@ with a reason when no server is reachable, except under CI (CI=true), where they
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import ssl
@@ -86,14 +87,23 @@ def _pg_admin(url: str, statement: str) -> None:
     asyncio.run(execute())
 
 
-@pytest.fixture(scope="session")
-def fresh_pg_url(pg_admin_url: str) -> Iterator[str]:
-    """A database of its own for this test run, dropped afterwards."""
+@contextlib.contextmanager
+def new_pg_database(pg_admin_url: str) -> Iterator[str]:
+    """A freshly created database, dropped afterwards."""
     name = f"ledgerport_test_{uuid.uuid4().hex[:12]}"
     _pg_admin(pg_admin_url, f'CREATE DATABASE "{name}"')
     base = pg_admin_url.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
-    _pg_admin(pg_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield f"{base}/{name}"
+    finally:
+        _pg_admin(pg_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def fresh_pg_url(pg_admin_url: str) -> Iterator[str]:
+    """A database of its own for this test run (the shared servers'), dropped afterwards."""
+    with new_pg_database(pg_admin_url) as url:
+        yield url
 
 
 def database_url(backend: str, request: pytest.FixtureRequest, tmp: Path) -> str:

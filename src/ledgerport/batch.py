@@ -31,7 +31,8 @@ from ledgerport.errors import (
     LedgerportError,
 )
 from ledgerport.idempotency import answer_of, idempotent, outcome_of
-from ledgerport.pipeline import Recorder, run
+from ledgerport.pipeline import Recorder, bulk_create_plan, run, run_creates
+from ledgerport.plan.plan import Create
 from ledgerport.request.batch import BatchItem, BatchRequest, PropertyRef
 from ledgerport.request.intent import Method, ResourceRequest
 from ledgerport.request.parse import BODY_METHODS, resource_request
@@ -187,13 +188,20 @@ async def _run_singles(
     done: list[str] = []
     try:
         async with services.database.write() as conn:
-            for item in items:
-                if state.failed and not batch.continue_on_error:
-                    break
-                answer = await _run_saved(item, conn, principal, services, base_url, state, parts)
-                _keep(state, answer)
-                if answer.status < 400:
-                    done.append(item.id)
+            position = 0
+            while position < len(items) and not (state.failed and not batch.continue_on_error):
+                run = _creates_run(items[position:], principal, services, base_url, state, parts)
+                answers = await _run_creates(run, conn, principal, services, base_url)
+                if not answers:
+                    item = items[position]
+                    answers = [
+                        await _run_saved(item, conn, principal, services, base_url, state, parts)
+                    ]
+                for answer in answers:
+                    _keep(state, answer)
+                    if answer.status < 400:
+                        done.append(answer.id)
+                position += len(answers)
     except IdempotencyKeyReused:
         raise
     except LedgerportError as error:
@@ -231,6 +239,80 @@ async def _run_saved(
         await conn.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
     await conn.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
     return answer
+
+
+@dataclass(frozen=True)
+class _Create:
+    item: BatchItem
+    request: ResourceRequest
+    path: str
+    plan: Create
+
+
+def _creates_run(
+    items: list[BatchItem],
+    principal: Principal,
+    services: Services,
+    base_url: str,
+    state: _State,
+    parts: Parts | None,
+) -> list[_Create]:
+    """The creates at the start of ``items`` that can go in as one INSERT: plain POSTs to one
+    collection, referring to no other request, and valid (an invalid one ends the run, and
+    answers its error one by one)."""
+    run: list[_Create] = []
+    if parts is not None:
+        return run  # each request's answer is kept on its own under the idempotency key
+    for item in items:
+        if item.method is not Method.POST or item.url_ref or item.depends_on:
+            break
+        if _refers(item.body) or (run and item.url != run[0].item.url):
+            break
+        try:
+            request, path = _request(item, state, base_url)
+        except LedgerportError:
+            break
+        plan = bulk_create_plan(request, principal, services)
+        if plan is None:
+            break
+        run.append(_Create(item, request, path, plan))
+    return run
+
+
+def _refers(value: object) -> bool:
+    if isinstance(value, PropertyRef):
+        return True
+    if isinstance(value, dict):
+        return any(_refers(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_refers(v) for v in value)
+    return False
+
+
+async def _run_creates(
+    run: list[_Create],
+    conn: AsyncConnection,
+    principal: Principal,
+    services: Services,
+    base_url: str,
+) -> list[BatchAnswer]:
+    """A run of two or more creates as one INSERT in a savepoint; [] when there is no such
+    run, or when it failed (rolled back: its requests then go one by one and answer alone)."""
+    if len(run) < 2:
+        return []
+    await conn.exec_driver_sql(f"SAVEPOINT {_SAVEPOINT}")
+    try:
+        requests = [c.request for c in run]
+        outcomes = await run_creates(requests, [c.plan for c in run], principal, services, conn)
+    except Exception as error:
+        log.debug("bulk create of %d fell back to one by one: %s", len(run), error)
+        await conn.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+        await conn.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+        return []
+    await conn.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+    return [
+        _answer(c.item, c.path, outcome, base_url) for c, outcome in zip(run, outcomes, strict=True)
+    ]
 
 
 class _RollBack(Exception):

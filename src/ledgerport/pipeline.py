@@ -5,15 +5,15 @@ HTTP handlers, batch sub-requests, custom actions and the CLI's imports all call
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ledgerport.auth.principal import Principal
 from ledgerport.domain import actions, mutations
-from ledgerport.domain.context import WorkContext
+from ledgerport.domain.context import Stored, WorkContext
 from ledgerport.domain.reservations import RESERVE_ATTEMPTS, reserve
-from ledgerport.errors import DuplicateKey, NotFound
+from ledgerport.errors import DuplicateKey, LedgerportError, NotFound
 from ledgerport.pages import count_outcome, delta_outcome, json_outcome, page_outcome
 from ledgerport.plan.plan import (
     Create,
@@ -26,7 +26,7 @@ from ledgerport.plan.plan import (
     Update,
 )
 from ledgerport.plan.planner import plan_request
-from ledgerport.request.intent import ResourceRequest
+from ledgerport.request.intent import Method, ResourceRequest
 from ledgerport.response import (
     Outcome,
     entity_outcome,
@@ -39,7 +39,7 @@ from ledgerport.store import changelog
 from ledgerport.store.lists import read_count, read_delta, read_one_json, read_page
 from ledgerport.store.rows import read_children, read_one
 
-__all__ = ["Recorder", "run"]
+__all__ = ["Recorder", "bulk_create_plan", "run", "run_creates"]
 
 Recorder = Callable[[AsyncConnection, Outcome], Awaitable[None]]
 """Stores a write's answer inside the write's own transaction (idempotency keys)."""
@@ -112,6 +112,45 @@ async def run(
     return await _write(request, plan, principal, services, within, record)
 
 
+def bulk_create_plan(
+    request: ResourceRequest, principal: Principal, services: Services
+) -> Create | None:
+    """The plan of ``request`` when it is a create that may join others in ``run_creates``;
+    None for any other request, and for one that fails planning (``run`` answers it)."""
+    if request.method is not Method.POST:
+        return None
+    try:
+        plan = plan_request(request, services.registry, principal, services.page_limits)
+    except LedgerportError:
+        return None
+    if isinstance(plan, Create) and actions.joins_bulk(services.registry, plan):
+        return plan
+    return None
+
+
+async def run_creates(
+    requests: Sequence[ResourceRequest],
+    plans: Sequence[Create],
+    principal: Principal,
+    services: Services,
+    within: AsyncConnection,
+) -> list[Outcome]:
+    """Creates of one resource and company, each ``bulk_create_plan``'s plan of its request,
+    as one INSERT in the caller's transaction: the answers ``run`` would give, or an error
+    for the whole run (the caller rolls back to its savepoint)."""
+    async with services.database.write(within) as conn:
+        ctx = WorkContext(conn, services.tables, services.registry, principal, services.clock())
+        created = await mutations.create_many(ctx, plans)
+        await changelog.append(conn, ctx.changes)
+    return [_created(r, c) for r, c in zip(requests, created, strict=True)]
+
+
+def _created(request: ResourceRequest, created: Stored) -> Outcome:
+    location = request.base_url + entity_path(request.target, created)
+    minimal = request.prefer.return_minimal
+    return entity_outcome(created, status=201, minimal=minimal, location=location)
+
+
 async def _write(
     request: ResourceRequest,
     plan: Create | Update | Delete | RunAction,
@@ -127,9 +166,7 @@ async def _write(
         if isinstance(plan, RunAction):
             outcome = actions.outcome(await actions.run(ctx, plan), request, minimal)
         elif isinstance(plan, Create):
-            created = await actions.create_entity(ctx, plan)
-            location = request.base_url + entity_path(request.target, created)
-            outcome = entity_outcome(created, status=201, minimal=minimal, location=location)
+            outcome = _created(request, await actions.create_entity(ctx, plan))
         elif isinstance(plan, Update):
             outcome = entity_outcome(await mutations.update(ctx, plan), minimal=minimal)
         else:

@@ -4,13 +4,23 @@ and, on the same server with its own settings, token and code lifetimes."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
-from conftest import PASSWORDS, Live, ServerThread, _migrate, database_url, user_table
+from conftest import (
+    PASSWORDS,
+    Live,
+    ServerThread,
+    _migrate,
+    database_url,
+    new_pg_database,
+    user_table,
+)
 from feature.helpers import assert_problem
 from ledgerport.auth.throttle import DatabaseCounters, RateLimiter
 from ledgerport.config import load_settings
@@ -39,7 +49,19 @@ def limited(
     """A server of its own with low limits (the shared one must not be slowed down)."""
     backend = str(request.param)
     tmp = tmp_path_factory.mktemp(f"limited-{backend}")
-    url = database_url(backend, request, tmp)
+    with contextlib.ExitStack() as stack:
+        if backend == "sqlite":
+            url = database_url(backend, request, tmp)
+        else:
+            # Not the shared servers' database: their users' requests would count here.
+            admin_url = request.getfixturevalue("pg_admin_url")
+            url = stack.enter_context(new_pg_database(admin_url))
+        yield from _limited_server(backend, url, tmp, password_hashes)
+
+
+def _limited_server(
+    backend: str, url: str, tmp: Path, password_hashes: dict[str, str]
+) -> Iterator[Live]:
     config_path = tmp / "ledgerport.toml"
     config_path.write_text(
         f'[database]\nurl = "{url}"\n' + LIMITS + user_table(password_hashes), encoding="utf-8"

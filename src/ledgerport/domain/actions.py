@@ -10,19 +10,19 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ledgerport.domain import derivations, documents, posting
+from ledgerport.domain import derivations, documents, mutations, posting
 from ledgerport.domain.context import Stored, WorkContext
 from ledgerport.domain.mutations import create
 from ledgerport.domain.payments import create_payment
 from ledgerport.errors import ActionRefused, FieldError, NotFound
-from ledgerport.model import Scope
+from ledgerport.model import Registry, Scope
 from ledgerport.plan.plan import ChildRows, Create, RunAction
 from ledgerport.query.statements import match_condition, select_one, select_where, update_row
 from ledgerport.request.intent import ResourceRequest, Target
 from ledgerport.response import Outcome, entity_outcome, entity_path
 from ledgerport.store.rows import stored
 
-__all__ = ["Done", "create_entity", "outcome", "run"]
+__all__ = ["Done", "create_entity", "joins_bulk", "outcome", "run"]
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,18 @@ class Done:
 
 async def create_entity(ctx: WorkContext, plan: Create) -> Stored:
     """A create, with the business rule of its resource (a payment settles open items)."""
-    if plan.entity.resource == "payments" and plan.company_no is not None:
+    if _settles(plan):
         return await create_payment(ctx, plan)
     return await create(ctx, plan)
+
+
+def joins_bulk(registry: Registry, plan: Create) -> bool:
+    """Whether ``plan`` may be created with others in one INSERT (``create_many``)."""
+    return not _settles(plan) and mutations.joins_bulk(registry, plan)
+
+
+def _settles(plan: Create) -> bool:
+    return plan.entity.resource == "payments" and plan.company_no is not None
 
 
 async def run(ctx: WorkContext, plan: RunAction) -> Done:

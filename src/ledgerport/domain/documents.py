@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ledgerport.domain.context import Stored, WorkContext
 from ledgerport.errors import DocumentLocked
-from ledgerport.model import Entity, Reference, Scope
+from ledgerport.model import Entity, Reference, Registry, Scope
 from ledgerport.query.statements import (
     match_condition,
     select_one,
@@ -27,6 +27,7 @@ __all__ = [
     "VatLine",
     "apply_line_amount",
     "check_unlocked",
+    "is_document_line",
     "lines_of",
     "parent_document",
     "refresh_totals",
@@ -151,11 +152,16 @@ async def refresh_totals(ctx: WorkContext, company_no: int, document: Stored) ->
     return result
 
 
-def _parent_reference(ctx: WorkContext, entity: Entity) -> tuple[Entity, Reference] | None:
+def is_document_line(registry: Registry, entity: Entity) -> bool:
+    """Rows of ``entity`` belong to a document (its totals or its lock follow them)."""
+    return _parent_reference(registry, entity) is not None
+
+
+def _parent_reference(registry: Registry, entity: Entity) -> tuple[Entity, Reference] | None:
     for reference in entity.references:
         if reference.on_delete != "cascade":
             continue
-        parent = ctx.registry.target(entity, reference)
+        parent = registry.target(entity, reference)
         if parent.totals is not None or parent.lock is not None:
             return parent, reference
     return None
@@ -165,7 +171,7 @@ async def parent_document(
     ctx: WorkContext, entity: Entity, company_no: int | None, values: Mapping[str, object]
 ) -> Stored | None:
     """The document a line belongs to (locked for update), refused when read-only."""
-    found = _parent_reference(ctx, entity)
+    found = _parent_reference(ctx.registry, entity)
     if found is None or company_no is None:
         return None
     parent, reference = found

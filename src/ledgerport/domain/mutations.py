@@ -7,13 +7,13 @@ keep references whole (restrict or cascade).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy.exc import IntegrityError
 
 from ledgerport.domain import derivations, documents
 from ledgerport.domain.context import Stored, WorkContext
-from ledgerport.domain.numbering import assign_key, check_interval, take
+from ledgerport.domain.numbering import assign_key, check_interval, numbered_fields, take
 from ledgerport.domain.references import (
     cascade_children,
     check_targets_exist,
@@ -29,11 +29,12 @@ from ledgerport.errors import (
     StillReferenced,
     ValidationFailed,
 )
-from ledgerport.model import Entity, Scope
+from ledgerport.model import Entity, Registry, Scope
 from ledgerport.plan.plan import ChildRows, Create, Delete, Update, Values
 from ledgerport.query.statements import (
     delete_rows,
     insert_row,
+    insert_rows,
     key_condition,
     match_condition,
     select_one,
@@ -43,7 +44,15 @@ from ledgerport.query.statements import (
 from ledgerport.store.integrity import Violation, classify
 from ledgerport.store.rows import stored
 
-__all__ = ["create", "delete", "ensure_company", "insert_entity", "update"]
+__all__ = [
+    "create",
+    "create_many",
+    "delete",
+    "ensure_company",
+    "insert_entity",
+    "joins_bulk",
+    "update",
+]
 
 
 async def ensure_company(ctx: WorkContext, company_no: int | None) -> None:
@@ -108,6 +117,71 @@ async def create(ctx: WorkContext, plan: Create) -> Stored:
     if document is not None and company_no is not None:
         await documents.refresh_totals(ctx, company_no, document)
     return result
+
+
+def joins_bulk(registry: Registry, plan: Create) -> bool:
+    """Whether ``plan`` can be created with others of its resource in one INSERT.
+
+    Rows with lines, document totals or a document to belong to need ``create``'s
+    order of work; so do composite keys left to number (each waits for the one before).
+    """
+    entity = plan.entity
+    return (
+        not plan.children
+        and entity.totals is None
+        and not documents.is_document_line(registry, entity)
+        and (len(entity.key) == 1 or plan.values.get(entity.key[-1]) is not None)
+    )
+
+
+async def create_many(ctx: WorkContext, plans: Sequence[Create]) -> list[Stored]:
+    """Creates of one resource that ``joins_bulk``: each row prepared as ``create`` does
+    (derive, default, check references, number), then all inserted by one statement.
+
+    Any failure raises; the caller holds a savepoint to roll the whole run back to (and may
+    then go one by one).
+    """
+    entity, company_no = plans[0].entity, plans[0].company_no
+    await ensure_company(ctx, company_no)
+    rows = [await _prepare_alone(ctx, plan) for plan in plans]
+    created: list[Stored | None] = [None] * len(rows)
+    shapes: dict[frozenset[str], list[int]] = {}
+    for index, row in enumerate(rows):
+        shapes.setdefault(frozenset(row), []).append(index)
+    for indexes in shapes.values():
+        statement, params = insert_rows(ctx.tables, entity, company_no, [rows[i] for i in indexes])
+        try:
+            returned = (await ctx.conn.execute(statement, params)).all()
+        except IntegrityError as exc:
+            raise _write_conflict(exc, entity, rows[indexes[0]]) from exc
+        for index, inserted in zip(indexes, returned, strict=True):
+            created[index] = stored(entity, inserted)
+    results = [c for c in created if c is not None]
+    for result in results:
+        ctx.record(result, company_no, "created", _visible(result.values))
+    return results
+
+
+async def _prepare_alone(ctx: WorkContext, plan: Create) -> dict[str, object]:
+    entity, company_no = plan.entity, plan.company_no
+    values = await derivations.assign(ctx, entity, company_no, plan.values, plan.assign_order)
+    given = _with_defaults(ctx, entity, values)
+    _check_entity_rules(ctx, entity, given)
+    await check_targets_exist(ctx, entity, company_no, given)
+    if company_no is not None:
+        for field in numbered_fields(entity, given, plan.requested):
+            if given.get(field.name) is None:
+                given[field.name] = await take(
+                    ctx.conn,
+                    ctx.tables,
+                    ctx.registry,
+                    ctx.principal,
+                    company_no,
+                    entity,
+                    field,
+                    ctx.now,
+                )
+    return given
 
 
 async def _rederived(

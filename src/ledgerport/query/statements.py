@@ -35,6 +35,7 @@ __all__ = [
     "exists_where",
     "fields_condition",
     "insert_row",
+    "insert_rows",
     "key_condition",
     "match_condition",
     "next_number",
@@ -129,6 +130,25 @@ def insert_row(
         row[COMPANY_COLUMN] = company_no
     row[VERSION_COLUMN] = 1
     return insert(table).values(row).returning(*entity_columns(table, entity))
+
+
+def insert_rows(
+    tables: Tables, entity: Entity, company_no: int | None, rows: Sequence[Mapping[str, object]]
+) -> tuple[Insert, list[dict[str, object]]]:
+    """One INSERT for many rows of the same fields, RETURNING them in the order given.
+
+    SQLAlchemy sends it as multi-row ``VALUES`` pages ("insertmanyvalues").
+    """
+    table = tables.of(entity)
+    params = []
+    for values in rows:
+        row = _column_values(table, entity, values)
+        if entity.scope is Scope.COMPANY:
+            row[COMPANY_COLUMN] = company_no
+        row[VERSION_COLUMN] = 1
+        params.append(row)
+    columns = entity_columns(table, entity)
+    return insert(table).returning(*columns, sort_by_parameter_order=True), params
 
 
 def update_row(
