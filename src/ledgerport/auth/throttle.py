@@ -161,6 +161,9 @@ class DatabaseCounters:
             .returning(request_counts.c.count)
         )
         async with self._db.write() as conn:
+            # A count lost in a crash costs nothing; waiting for the WAL flush costs every
+            # request that waits for this block.
+            await conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
             total = (await conn.execute(statement)).scalar_one()
             self._claims += 1
             if self._claims % 200 == 0:
@@ -191,19 +194,32 @@ class RateLimiter:
         self._block = max(1, min(per_minute // 20, BLOCK_MAX))
         self._clock = clock
         self._blocks: dict[str, _Block] = {}
+        self._refills: dict[str, asyncio.Future[None]] = {}
 
     async def hit(self, subject: str) -> None:
         """Count one request; raise RateLimited (429 with Retry-After) past the limit."""
-        now = self._clock()
-        window = int(now // WINDOW_SECONDS)
-        block = self._blocks.get(subject)
-        if block is not None and block.window == window and block.remaining > 0:
-            block.remaining -= 1
-            return
-        total = await self._counters.add(subject, window, self._block)
+        while True:
+            window = int(self._clock() // WINDOW_SECONDS)
+            block = self._blocks.get(subject)
+            if block is not None and block.window == window and block.remaining > 0:
+                block.remaining -= 1
+                return
+            # One refill per subject at a time: the requests that find the block empty
+            # together wait for the same upsert instead of queueing on its row lock.
+            refill = self._refills.get(subject)
+            if refill is None:
+                refill = asyncio.ensure_future(self._refill(subject, window))
+                self._refills[subject] = refill
+            await asyncio.shield(refill)
+
+    async def _refill(self, subject: str, window: int) -> None:
+        try:
+            total = await self._counters.add(subject, window, self._block)
+        finally:
+            del self._refills[subject]  # before waiters wake: they must not find it done
         granted = min(self._block, self._limit - (total - self._block))
         if granted <= 0:
-            reset = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+            reset = max(1, math.ceil((window + 1) * WINDOW_SECONDS - self._clock()))
             raise RateLimited(
                 f"More than {self._limit} requests a minute; retry in {reset} seconds.",
                 headers={
@@ -216,4 +232,4 @@ class RateLimiter:
             )
         if len(self._blocks) > 100_000:
             self._blocks.clear()
-        self._blocks[subject] = _Block(window, granted - 1)
+        self._blocks[subject] = _Block(window, granted)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from ledgerport.auth.csrf import csrf_field, csrf_ok, read_ticket, sign_ticket
@@ -91,6 +93,30 @@ async def test_rate_limiter_counts_per_subject_and_window() -> None:
     await limiter.hit("b")
     now[0] = 180.5
     await limiter.hit("a")
+
+
+class SlowCounters(MemoryCounters):
+    """Counts in memory, each addition taking a moment (as a database round trip does)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.additions = 0
+
+    async def add(self, subject: str, window: int, amount: int) -> int:
+        self.additions += 1
+        await asyncio.sleep(0.01)
+        return await super().add(subject, window, amount)
+
+
+async def test_requests_finding_the_block_empty_together_share_one_refill() -> None:
+    counters = SlowCounters()
+    limiter = RateLimiter(counters, 100, clock=lambda: 120.0)  # blocks of 5
+    await asyncio.gather(*(limiter.hit("a") for _ in range(20)))
+    assert counters.additions == 4
+    results = await asyncio.gather(*(limiter.hit("a") for _ in range(90)), return_exceptions=True)
+    refused = [r for r in results if isinstance(r, RateLimited)]
+    assert len(refused) == 10  # 100 a minute in all
+    assert counters.additions <= 4 + 17
 
 
 async def test_bearer_cache_asks_once_within_its_interval() -> None:
