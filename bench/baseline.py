@@ -1,5 +1,5 @@
 """The ceiling for Python here: a bare ASGI app on the same server stack (uvicorn, one worker,
-plain HTTP, access log on) that runs the same SQL as ledgerport with asyncpg and returns JSON
+plain HTTP, access log off) that runs the same SQL as ledgerport with asyncpg and returns JSON
 encoded by msgspec. No auth, no validation, no change log: what is left is the floor cost of
 HTTP + database + JSON in Python.
 
@@ -137,6 +137,7 @@ def main() -> None:
         host="127.0.0.1",
         port=args.port,
         log_level="info",
+        access_log=False,  # as ledgerport's bench configuration
         server_header=False,
         lifespan="on",
     )

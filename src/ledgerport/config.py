@@ -67,6 +67,8 @@ class ServerSettings(_Section, frozen=True):
     max_filter_length: Positive = 2000
     max_filter_depth: Positive = 24
     max_batch_requests: Positive = 1000
+    access_log: bool = True
+    """One line per request from uvicorn (method, path, status); writes keep the audit log."""
 
 
 class TokenSettings(_Section, frozen=True):

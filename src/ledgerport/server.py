@@ -50,6 +50,7 @@ def uvicorn_options(settings: Settings, options: ServeOptions) -> dict[str, Any]
         "forwarded_allow_ips": proxies or None,
         "server_header": False,
         "log_level": "info",
+        "access_log": settings.server.access_log,
         **tls,
     }
     if options.workers > 1:

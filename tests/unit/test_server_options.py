@@ -1,0 +1,26 @@
+"""What ``ledgerport serve`` hands uvicorn for the settings file's ``[server]`` section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ledgerport.config import load_settings
+from ledgerport.server import ServeOptions, uvicorn_options
+
+
+def options_for(tmp_path: Path, server: str, *, insecure: bool = False) -> dict[str, object]:
+    config = tmp_path / "ledgerport.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///x.db"\n\n[server]\n{server}\n')
+    settings = load_settings(config, environ={})
+    return uvicorn_options(settings, ServeOptions("127.0.0.1", 8443, insecure_http=insecure))
+
+
+def test_the_access_log_is_on_unless_turned_off(tmp_path: Path) -> None:
+    assert options_for(tmp_path, "", insecure=True)["access_log"] is True
+    assert options_for(tmp_path, "access_log = false", insecure=True)["access_log"] is False
+
+
+def test_tls_is_the_default_with_a_self_signed_certificate(tmp_path: Path) -> None:
+    served = options_for(tmp_path, "")
+    assert Path(str(served["ssl_certfile"])).read_text().startswith("-----BEGIN CERTIFICATE")
+    assert "ssl_certfile" not in options_for(tmp_path, "", insecure=True)
