@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -85,22 +86,24 @@ class Parts:
     def _key(self, request_id: str) -> str:
         return self.key + _PART + request_id
 
-    async def find(self, request_id: str, conn: AsyncConnection) -> Outcome | None:
-        stored = await idempotency_store.find_answer(
-            conn, self.username, self._key(request_id), self.fingerprint
+    async def find(self, request_ids: list[str], conn: AsyncConnection) -> dict[str, Outcome]:
+        """The stored answers of these requests, by request id."""
+        keys = {self._key(request_id): request_id for request_id in request_ids}
+        stored = await idempotency_store.find_answers(
+            conn, self.username, list(keys), self.fingerprint
         )
-        return None if stored is None else outcome_of(stored, replayed=False)
+        return {keys[key]: outcome_of(answer, replayed=False) for key, answer in stored.items()}
+
+    async def keep(self, conn: AsyncConnection, outcomes: list[tuple[str, Outcome]]) -> None:
+        """Store these requests' answers, in the transaction of their writes."""
+        answers = [(self._key(request_id), answer_of(o)) for request_id, o in outcomes]
+        await idempotency_store.record_new(
+            conn, self.username, answers, self.fingerprint, self.expires_at
+        )
 
     def recorder(self, request_id: str) -> Recorder:
         async def record(conn: AsyncConnection, outcome: Outcome) -> None:
-            await idempotency_store.record_new(
-                conn,
-                self.username,
-                self._key(request_id),
-                self.fingerprint,
-                answer_of(outcome),
-                self.expires_at,
-            )
+            await self.keep(conn, [(request_id, outcome)])
 
         return record
 
@@ -190,8 +193,8 @@ async def _run_singles(
         async with services.database.write() as conn:
             position = 0
             while position < len(items) and not (state.failed and not batch.continue_on_error):
-                run = _creates_run(items[position:], principal, services, base_url, state, parts)
-                answers = await _run_creates(run, conn, principal, services, base_url)
+                run = _creates_run(items[position:], principal, services, base_url, state)
+                answers = await _run_creates(run, conn, principal, services, base_url, parts)
                 if not answers:
                     item = items[position]
                     answers = [
@@ -226,7 +229,7 @@ async def _run_saved(
 ) -> BatchAnswer:
     kept = parts is not None and item.method in BODY_METHODS
     # A stored answer under another request's fingerprint fails the whole batch (422).
-    stored = await parts.find(item.id, conn) if parts is not None and kept else None
+    stored = (await parts.find([item.id], conn)).get(item.id) if parts and kept else None
     record = parts.recorder(item.id) if parts is not None and kept else None
     if stored is not None:
         _, path = _request(item, state, base_url)
@@ -255,14 +258,11 @@ def _creates_run(
     services: Services,
     base_url: str,
     state: _State,
-    parts: Parts | None,
 ) -> list[_Create]:
     """The creates at the start of ``items`` that can go in as one INSERT: plain POSTs to one
     collection, referring to no other request, and valid (an invalid one ends the run, and
     answers its error one by one)."""
     run: list[_Create] = []
-    if parts is not None:
-        return run  # each request's answer is kept on its own under the idempotency key
     for item in items:
         if item.method is not Method.POST or item.url_ref or item.depends_on:
             break
@@ -295,15 +295,25 @@ async def _run_creates(
     principal: Principal,
     services: Services,
     base_url: str,
+    parts: Parts | None,
 ) -> list[BatchAnswer]:
     """A run of two or more creates as one INSERT in a savepoint; [] when there is no such
-    run, or when it failed (rolled back: its requests then go one by one and answer alone)."""
+    run, or when it failed (rolled back: its requests then go one by one and answer alone).
+
+    Under an idempotency key the run ends before a request with a stored answer (replayed
+    one by one), and the answers are stored in the savepoint with the rows.
+    """
+    if parts is not None and len(run) >= 2:
+        stored = await parts.find([c.item.id for c in run], conn)
+        run = list(itertools.takewhile(lambda c: c.item.id not in stored, run))
     if len(run) < 2:
         return []
     await conn.exec_driver_sql(f"SAVEPOINT {_SAVEPOINT}")
     try:
         requests = [c.request for c in run]
         outcomes = await run_creates(requests, [c.plan for c in run], principal, services, conn)
+        if parts is not None:
+            await parts.keep(conn, [(c.item.id, o) for c, o in zip(run, outcomes, strict=True)])
     except Exception as error:
         log.debug("bulk create of %d fell back to one by one: %s", len(run), error)
         await conn.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")

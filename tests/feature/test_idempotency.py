@@ -171,3 +171,36 @@ def _forget_batch_answer(live: Live, username: str, k: str) -> None:
             await database.dispose()
 
     asyncio.run(forget())
+
+
+def test_a_retried_batch_of_creates_replays_the_committed_part_and_runs_the_rest(
+    live: Live,
+) -> None:
+    """Creates that went in together (one INSERT) keep their answers together; after a crash
+    between two runs, the retry replays the first run and creates only the second."""
+    k = key()
+    bodies = [{"name": f"Run {i} AS", "customerNo": unique_no()} for i in range(4)]
+    requests = [
+        {"id": str(i), "method": "POST", "url": "9999/associates", "body": body}
+        for i, body in enumerate(bodies)
+    ]
+    with live.client() as client:
+        sent = {"requests": requests}
+        first = responses(client.post("/api/$batch", json=sent, headers={"Idempotency-Key": k}))
+        assert [first[str(i)]["status"] for i in range(4)] == [201] * 4
+        # As if the process died after the run of 0 and 1 committed: 2 and 3 never were.
+        _forget_batch_answer(live, "alice", k)
+        for lost in ("2", "3"):
+            _forget_batch_answer(live, "alice", f"{k}\x1f{lost}")
+            gone = client.delete(first[lost]["headers"]["location"])
+            assert gone.status_code == 204
+        retried = responses(client.post("/api/$batch", json=sent, headers={"Idempotency-Key": k}))
+        assert [retried[str(i)]["status"] for i in range(4)] == [201] * 4
+        assert retried["0"]["body"] == first["0"]["body"]
+        assert retried["1"]["body"] == first["1"]["body"]
+        assert retried["2"]["body"]["associateNo"] != first["2"]["body"]["associateNo"]
+        for body in bodies:
+            assert len(_customers(client, body["customerNo"])) == 1
+        replayed = client.post("/api/$batch", json=sent, headers={"Idempotency-Key": k})
+        assert replayed.headers["idempotent-replayed"] == "true"
+        assert responses(replayed) == retried

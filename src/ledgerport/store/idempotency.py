@@ -9,6 +9,7 @@ a request that died before committing: a retry may take it over.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +40,7 @@ __all__ = [
     "Answer",
     "Claim",
     "claim",
-    "find_answer",
+    "find_answers",
     "finish",
     "idempotency_keys",
     "record_new",
@@ -131,38 +132,48 @@ async def finish(conn: AsyncConnection, username: str, key: str, answer: Answer)
 async def record_new(
     conn: AsyncConnection,
     username: str,
-    key: str,
+    answers: Sequence[tuple[str, Answer]],
     fingerprint: str,
-    answer: Answer,
     expires_at: dt.datetime,
 ) -> None:
-    """Store a sub-answer that had no claim of its own (a batch request's part of a key)."""
+    """Store sub-answers that had no claim of their own (a batch's requests, each under its
+    part of the batch's key), in one statement."""
     await conn.execute(
-        idempotency_keys.insert().values(
-            username=username,
-            idem_key=key,
-            fingerprint=fingerprint,
-            status=answer.status,
-            headers=encode(answer.headers).decode(),
-            body=answer.body,
-            lease_until=expires_at,
-            expires_at=expires_at,
-        )
+        idempotency_keys.insert(),
+        [
+            {
+                "username": username,
+                "idem_key": key,
+                "fingerprint": fingerprint,
+                "status": answer.status,
+                "headers": encode(answer.headers).decode(),
+                "body": answer.body,
+                "lease_until": expires_at,
+                "expires_at": expires_at,
+            }
+            for key, answer in answers
+        ],
     )
 
 
-async def find_answer(
-    conn: AsyncConnection, username: str, key: str, fingerprint: str
-) -> Answer | None:
-    """The stored answer under ``key``; IdempotencyKeyReused when it answered another request."""
-    row = (await conn.execute(select(idempotency_keys).where(_row(username, key)))).one_or_none()
-    if row is None or row.status is None:
-        return None
-    if row.fingerprint != fingerprint:
-        raise IdempotencyKeyReused(
-            f"Idempotency key {key!r} was used for a different request; use a new key."
-        )
-    return _answer(row)
+async def find_answers(
+    conn: AsyncConnection, username: str, keys: Sequence[str], fingerprint: str
+) -> dict[str, Answer]:
+    """The stored answers under ``keys``; IdempotencyKeyReused when one answered another
+    request."""
+    found: dict[str, Answer] = {}
+    statement = select(idempotency_keys).where(
+        idempotency_keys.c.username == username, idempotency_keys.c.idem_key.in_(keys)
+    )
+    for row in await conn.execute(statement):
+        if row.status is None:
+            continue
+        if row.fingerprint != fingerprint:
+            raise IdempotencyKeyReused(
+                f"Idempotency key {row.idem_key!r} was used for a different request; use a new key."
+            )
+        found[row.idem_key] = _answer(row)
+    return found
 
 
 async def release(conn: AsyncConnection, username: str, key: str) -> None:
