@@ -20,7 +20,7 @@ from ledgerport.model import Entity, Field, FieldType, Scope
 from ledgerport.plan.query import Expand
 from ledgerport.query.tables import COMPANY_COLUMN, VERSION_COLUMN, Tables
 
-__all__ = ["entity_json", "etag_text", "one_json"]
+__all__ = ["datetime_text", "entity_json", "etag_text", "one_json"]
 
 Expr = ColumnElement[Any]
 
@@ -93,7 +93,7 @@ def _value(table: NamedFromClause, field: Field, dialect: str) -> str:
                 return f"coalesce(CAST({c} AS TEXT), 'null')"
             return _sqlite_decimal(c, field.scale)
         case FieldType.DATETIME:
-            return f"coalesce('\"' || {_datetime(c, dialect)} || '\"', 'null')"
+            return f"coalesce('\"' || {datetime_text(c, dialect)} || '\"', 'null')"
     raise AssertionError(field.type)
 
 
@@ -109,14 +109,12 @@ def _sqlite_decimal(c: str, scale: int) -> str:
     )
 
 
-def _datetime(c: str, dialect: str) -> str:
+def datetime_text(c: str, dialect: str) -> str:
+    """SQL for the JSON text (unquoted) of the UTC datetime in column expression ``c``."""
     if dialect == "postgresql":
+        # One to_char (a third of the cost of three); '.000000' can only be the fraction.
         utc = f"({c} AT TIME ZONE 'UTC')"
-        return (
-            f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || "
-            f"(CASE WHEN to_char({utc}, 'US') = '000000' THEN '' "
-            f"ELSE '.' || to_char({utc}, 'US') END) || 'Z'"
-        )
+        return f"replace(to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '.000000', '') || 'Z'"
     # SQLAlchemy stores 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC) on SQLite.
     return (
         f"substr({c}, 1, 10) || 'T' || substr({c}, 12, 8) || "
