@@ -63,15 +63,15 @@ async def run(
     database = services.database
     if isinstance(plan, ReadList):
         delta = request.target.rest == ("$delta",)
-        async with database.read(within) as conn:
-            page = await read_page(conn, tables, plan, delta=delta)
+        async with database.reader(within) as reader:
+            page = await read_page(reader, tables, plan, delta=delta)
         return page_outcome(request, plan, page, services.secret_key)
     if isinstance(plan, ReadCount):
-        async with database.read(within) as conn:
-            return count_outcome(await read_count(conn, tables, plan))
+        async with database.reader(within) as reader:
+            return count_outcome(await read_count(reader, tables, plan))
     if isinstance(plan, ReadDelta):
-        async with database.read(within) as conn:
-            changes = await read_delta(conn, tables, plan)
+        async with database.reader(within) as reader:
+            changes = await read_delta(reader, tables, plan)
         return delta_outcome(request, plan, changes, services.secret_key)
     if isinstance(plan, ReadOne) and plan.expand:
         # With child collections (business documents): rows, then their children.
@@ -88,8 +88,8 @@ async def run(
         return entity_outcome(found)
     if isinstance(plan, ReadOne):
         # The entity alone: its JSON is built by the database.
-        async with database.read(within) as conn:
-            json_found = await read_one_json(conn, tables, plan)
+        async with database.reader(within) as reader:
+            json_found = await read_one_json(reader, tables, plan)
         if json_found is None:
             raise _not_found(plan)
         body, etag = json_found

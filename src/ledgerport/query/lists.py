@@ -7,7 +7,8 @@ neither repeat nor vanish (OData ``$skiptoken``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -71,7 +72,31 @@ def select_page(tables: Tables, plan: ReadList) -> AnySelect:
 
 def select_page_json(tables: Tables, plan: ReadList, dialect: str) -> AnySelect:
     """Like ``select_page``, but each row is its JSON text (built by the database) followed
-    by its order values (for the next cursor)."""
+    by its order values (for the next cursor).
+
+    Kept per plan (plans are frozen values): a list asked for again, as integrations poll,
+    reuses the statement and the cache key SQLAlchemy memoizes on it.
+    """
+    return _kept(tables, ("page", plan, dialect), lambda: _page_json(tables, plan, dialect))
+
+
+STATEMENTS_KEPT = 1000
+
+
+def _kept(tables: Tables, key: object, build: Callable[[], AnySelect]) -> AnySelect:
+    """The statement kept under ``key`` for this registry version, built on first use."""
+    cache: OrderedDict[object, AnySelect] = tables.metadata.info.setdefault(
+        "statements", OrderedDict()
+    )
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = build()
+        if len(cache) > STATEMENTS_KEPT:
+            cache.popitem(last=False)
+    return found
+
+
+def _page_json(tables: Tables, plan: ReadList, dialect: str) -> AnySelect:
     table, conditions = _scoped(tables, plan.entity, plan.company_no, plan.where)
     if plan.paging.after is not None:
         conditions.append(keyset_condition(tables, table, plan.order, plan.paging.after))
@@ -102,6 +127,12 @@ def _json_of(tables: Tables, plan: ReadList, dialect: str) -> Expr:
 
 
 def count_rows(tables: Tables, plan: ReadList | ReadCount) -> AnySelect:
+    entity = plan.entity
+    key = ("count", entity.scope, entity.resource, plan.company_no, plan.where)
+    return _kept(tables, key, lambda: _count(tables, plan))
+
+
+def _count(tables: Tables, plan: ReadList | ReadCount) -> AnySelect:
     table, conditions = _scoped(tables, plan.entity, plan.company_no, plan.where)
     return select(func.count()).select_from(table).where(*conditions)
 

@@ -9,6 +9,7 @@ exists or a value fits its type is the planner's question; here only the syntax 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 
@@ -80,11 +81,17 @@ def parse_filter(text: str, max_length: int) -> object:
     if len(text) > max_length:
         raise BadQueryOption(f"$filter is longer than the limit of {max_length} characters.")
     try:
-        return ODataParser().parse(ODataLexer().tokenize(text))
+        return _parsed(text)
     except ODataException as exc:
         raise BadQueryOption(f"$filter is malformed: {_syntax_message(exc, text)}.") from None
     except (ValueError, TypeError, IndexError, RecursionError):
         raise BadQueryOption("$filter is malformed.") from None
+
+
+@functools.lru_cache(maxsize=1000)
+def _parsed(text: str) -> object:
+    """Parsed once per text (the trees are never changed; lists are asked for again)."""
+    return ODataParser().parse(ODataLexer().tokenize(text))
 
 
 def _syntax_message(exc: ODataException, text: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from ledgerport.errors import DatabaseBusy
+from ledgerport.store.reads import ConnectionReader, DriverReader, Reader
 
 __all__ = ["Database", "async_url"]
 
@@ -41,6 +42,8 @@ class Database:
     """One engine and the transaction discipline of its dialect."""
 
     engine: AsyncEngine
+    driver: DriverReader | None = field(default=None, compare=False)
+    """PostgreSQL: reads outside a caller's transaction run on asyncpg (``reader``)."""
 
     @classmethod
     def connect(cls, url: str, pool_size: int = 10) -> Database:
@@ -60,6 +63,7 @@ class Database:
                 pool_recycle=1800,
                 connect_args={"server_settings": {"timezone": "UTC"}},
             )
+            return cls(engine, DriverReader(engine))
         return cls(engine)
 
     @property
@@ -81,6 +85,16 @@ class Database:
             return
         async with self._transaction(write=False) as conn:
             yield conn
+
+    @asynccontextmanager
+    async def reader(self, within: AsyncConnection | None = None) -> AsyncIterator[Reader]:
+        """Where list, entity, count and delta reads run: like ``read``, but on PostgreSQL
+        outside a caller's transaction each statement goes straight to the driver."""
+        if within is None and self.driver is not None:
+            yield self.driver
+            return
+        async with self.read(within) as conn:
+            yield ConnectionReader(conn)
 
     @asynccontextmanager
     async def write(self, within: AsyncConnection | None = None) -> AsyncIterator[AsyncConnection]:

@@ -22,6 +22,7 @@ from ledgerport.query.lists import (
 )
 from ledgerport.query.tables import Tables
 from ledgerport.store.delta import changes_in, position_now
+from ledgerport.store.reads import Reader
 from ledgerport.store.rows import stored
 
 __all__ = [
@@ -62,18 +63,18 @@ class DeltaResult:
 
 
 async def read_page(
-    conn: AsyncConnection, tables: Tables, plan: ReadList, *, delta: bool = False
+    reader: Reader, tables: Tables, plan: ReadList, *, delta: bool = False
 ) -> ListResult:
     position = plan.paging.delta_from
     if delta and position is None:
-        position = (await conn.execute(position_now(conn.dialect.name))).scalar_one()
-    result = (await conn.execute(select_page_json(tables, plan, conn.dialect.name))).all()
+        position = (await reader.rows(position_now(reader.dialect)))[0][0]
+    result = await reader.rows(select_page_json(tables, plan, reader.dialect))
     more = len(result) > plan.limit
     result = result[: plan.limit]
     count = None
     if plan.count or plan.paging.page_size is not None:
-        count = int((await conn.execute(count_rows(tables, plan))).scalar_one())
-    last = tuple(result[-1][1:]) if result else None
+        count = int((await reader.rows(count_rows(tables, plan)))[0][0])
+    last = tuple(result[-1])[1:] if result else None
     json_rows = [r[0] for r in result]
     return ListResult([], more, count, {}, position, json_rows, last)
 
@@ -114,28 +115,26 @@ async def _expand(
     return [next(iter(found.get(r.values[parent_field], [])), None) for r in rows]
 
 
-async def read_one_json(
-    conn: AsyncConnection, tables: Tables, plan: ReadOne
-) -> tuple[str, str] | None:
+async def read_one_json(reader: Reader, tables: Tables, plan: ReadOne) -> tuple[str, str] | None:
     """One entity's JSON text (built by the database) and its ETag, or None."""
     params: dict[str, object] = {f"k{i}": value for i, value in enumerate(plan.key)}
     if plan.entity.scope is Scope.COMPANY:
         params["company"] = plan.company_no
-    statement = one_json(tables, plan.entity, conn.dialect.name)
-    row = (await conn.execute(statement, params)).first()
-    return None if row is None else (row[0], row[1])
+    statement = one_json(tables, plan.entity, reader.dialect)
+    found = await reader.rows(statement, params)
+    return (found[0][0], found[0][1]) if found else None
 
 
-async def read_count(conn: AsyncConnection, tables: Tables, plan: ReadCount) -> int:
-    return int((await conn.execute(count_rows(tables, plan))).scalar_one())
+async def read_count(reader: Reader, tables: Tables, plan: ReadCount) -> int:
+    return int((await reader.rows(count_rows(tables, plan)))[0][0])
 
 
-async def read_delta(conn: AsyncConnection, tables: Tables, plan: ReadDelta) -> DeltaResult:
+async def read_delta(reader: Reader, tables: Tables, plan: ReadDelta) -> DeltaResult:
     """What changed after the plan's position, as current entities and tombstones."""
-    dialect = conn.dialect.name
+    dialect = reader.dialect
     upper = plan.position.upper
     if upper is None:
-        upper = (await conn.execute(position_now(dialect))).scalar_one()
+        upper = (await reader.rows(position_now(dialect)))[0][0]
     statement = changes_in(
         dialect,
         plan.company_no,
@@ -144,7 +143,7 @@ async def read_delta(conn: AsyncConnection, tables: Tables, plan: ReadDelta) -> 
         upper,
         plan.limit,
     )
-    changes = list(await conn.execute(statement))
+    changes = list(await reader.rows(statement))
     more = len(changes) > plan.limit
     changes = changes[: plan.limit]
     if more:
@@ -159,7 +158,7 @@ async def read_delta(conn: AsyncConnection, tables: Tables, plan: ReadDelta) -> 
     current: dict[tuple[object, ...], Stored] = {}
     if keys:
         statement = rows_by_keys(tables, plan.entity, plan.company_no, list(keys))
-        for row in await conn.execute(statement):
+        for row in await reader.rows(statement):
             item = stored(plan.entity, row)
             current[tuple(item.key.values())] = item
     changed = [current[k] for k in keys if k in current]

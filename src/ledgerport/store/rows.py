@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -14,8 +17,9 @@ from ledgerport.query.tables import VERSION_COLUMN, Tables
 __all__ = ["read_children", "read_one", "stored"]
 
 
-def stored(entity: Entity, row: Row[tuple[object, ...]]) -> Stored:
-    mapping = row._mapping
+def stored(entity: Entity, row: Row[tuple[object, ...]] | Sequence[Any]) -> Stored:
+    """``row``: a SQLAlchemy row, or an asyncpg record (both look columns up by name)."""
+    mapping: Any = row._mapping if isinstance(row, Row) else row
     values = {f.name: mapping[f.name] for f in entity.fields}
     version = mapping[VERSION_COLUMN]
     assert isinstance(version, int)
