@@ -118,14 +118,17 @@ def create_app(
             await watcher
             await services.database.dispose()
 
+    # Starlette tries routes in order: company data, most of the traffic, comes early (after
+    # the routes under /api/{company} that are not data: the audit log, custom actions).
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
+        *auth_routes(DATA_METHODS),
+        *custom_action_routes(),
+        Route("/api/{company:int}/{path:path}", data_resource, methods=DATA_METHODS),
         Route("/api/$batch", batch, methods=["POST"]),
         *extension_routes(),
-        *auth_routes(DATA_METHODS),
         *webhook_routes(),
-        *custom_action_routes(),
         Route("/api/{path:path}", data_resource, methods=DATA_METHODS),
         *docs_routes(),
     ]

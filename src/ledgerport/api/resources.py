@@ -72,7 +72,16 @@ async def data_resource(request: Request) -> Response:
 
 
 def base_url_of(request: Request) -> str:
-    return f"{request.url.scheme}://{request.url.netloc}"
+    """``scheme://host[:port]`` as the client addressed us (what ``request.url`` gives,
+    without parsing the whole URL)."""
+    scope = request.scope
+    scheme = scope.get("scheme", "http")
+    host = request.headers.get("host")
+    if not host:  # HTTP/1.0: the address we listen on
+        server_host, port = scope.get("server") or ("localhost", None)
+        default = port is None or port == {"http": 80, "https": 443}.get(scheme)
+        host = server_host if default else f"{server_host}:{port}"
+    return f"{scheme}://{host}"
 
 
 def response_of(outcome: Outcome) -> Response:
