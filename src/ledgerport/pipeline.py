@@ -162,7 +162,14 @@ async def _write(
     """One write transaction: the plan's rows and their change-log entries, or nothing."""
     minimal = request.prefer.return_minimal
     async with services.database.write(within) as conn:
-        ctx = WorkContext(conn, services.tables, services.registry, principal, services.clock())
+        ctx = WorkContext(
+            conn,
+            services.tables,
+            services.registry,
+            principal,
+            services.clock(),
+            shared=within is not None,
+        )
         if isinstance(plan, RunAction):
             outcome = actions.outcome(await actions.run(ctx, plan), request, minimal)
         elif isinstance(plan, Create):

@@ -51,6 +51,8 @@ class WorkContext:
     principal: Principal
     now: dt.datetime
     changes: list[ChangeEntry] = field(default_factory=list)
+    shared: bool = False
+    """Runs in a caller's transaction (a batch's), which must stay usable after a failure."""
 
     def record(
         self,

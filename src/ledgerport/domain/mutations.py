@@ -244,12 +244,17 @@ async def insert_entity(
     for attempt in range(1, KEY_ATTEMPTS + 1):
         values = await assign_key(ctx, entity, company_no, given)
         statement = insert_row(ctx.tables, entity, company_no, values)
+        assigned = values.keys() != given.keys()
         try:
-            async with ctx.conn.begin_nested():
+            if assigned or ctx.shared:
+                # The transaction must survive a failed insert: to try the next number,
+                # or for the caller that shares it (a batch) to go on.
+                async with ctx.conn.begin_nested():
+                    row = (await ctx.conn.execute(statement)).one()
+            else:  # a failure ends the whole write: no savepoint round trips
                 row = (await ctx.conn.execute(statement)).one()
             break
         except IntegrityError as exc:
-            assigned = values.keys() != given.keys()
             if assigned and attempt < KEY_ATTEMPTS and classify(exc) is Violation.UNIQUE:
                 continue
             raise _write_conflict(exc, entity, values) from exc
