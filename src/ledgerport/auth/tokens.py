@@ -8,6 +8,7 @@ that interval, and this process at once (``forget``).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import secrets
@@ -147,6 +148,7 @@ class BearerAuthenticator:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._cache: dict[str, tuple[float, BearerResult | None]] = {}
+        self._pending: dict[str, asyncio.Future[tuple[float, BearerResult | None]]] = {}
         self._cache_seconds = cache_seconds
         self._max_cached = max_cached
         self._clock = clock
@@ -154,18 +156,33 @@ class BearerAuthenticator:
     def forget(self) -> None:
         self._cache.clear()
 
+    async def _resolve(
+        self, token: str, resolve: Callable[[str], Awaitable[tuple[BearerResult | None, float]]]
+    ) -> tuple[float, BearerResult | None]:
+        now = self._clock()
+        try:
+            result, lifetime = await resolve(token)
+        finally:
+            del self._pending[token]  # before the waiters wake: they must not find it done
+        if len(self._cache) >= self._max_cached:
+            self._cache.clear()
+        entry = (now + min(self._cache_seconds, lifetime), result)
+        self._cache[token] = entry
+        return entry
+
     async def authenticate(
         self, token: str, resolve: Callable[[str], Awaitable[tuple[BearerResult | None, float]]]
     ) -> BearerResult:
         """``resolve(token)`` gives the result (None: not valid) and seconds it stays valid."""
-        now = self._clock()
         cached = self._cache.get(token)
-        if cached is None or cached[0] <= now:
-            result, lifetime = await resolve(token)
-            if len(self._cache) >= self._max_cached:
-                self._cache.clear()
-            self._cache[token] = (now + min(self._cache_seconds, lifetime), result)
-            cached = self._cache[token]
+        if cached is None or cached[0] <= self._clock():
+            # Single flight: the requests that find the entry expired together share one
+            # lookup instead of each taking a database connection for it.
+            pending = self._pending.get(token)
+            if pending is None:
+                pending = asyncio.ensure_future(self._resolve(token, resolve))
+                self._pending[token] = pending
+            cached = await asyncio.shield(pending)
         if cached[1] is None:
             raise Unauthenticated(
                 "The access token is unknown, expired or revoked.",

@@ -119,6 +119,25 @@ async def test_requests_finding_the_block_empty_together_share_one_refill() -> N
     assert counters.additions <= 4 + 17
 
 
+async def test_requests_finding_a_token_expired_together_share_one_lookup() -> None:
+    calls: list[str] = []
+    principal = Principal("u", frozenset({"read"}), ())
+
+    async def resolve(token: str) -> tuple[BearerResult | None, float]:
+        calls.append(token)
+        await asyncio.sleep(0.01)
+        return (BearerResult(principal, "user:u") if token == "good" else None), 3600.0
+
+    bearer = BearerAuthenticator(cache_seconds=5, clock=lambda: 0.0)
+    found = await asyncio.gather(*(bearer.authenticate("good", resolve) for _ in range(20)))
+    assert {f.principal for f in found} == {principal}
+    refused = await asyncio.gather(
+        *(bearer.authenticate("bad", resolve) for _ in range(5)), return_exceptions=True
+    )
+    assert all(isinstance(r, Unauthenticated) for r in refused)
+    assert calls == ["good", "bad"]
+
+
 async def test_bearer_cache_asks_once_within_its_interval() -> None:
     calls: list[str] = []
     now = [0.0]
