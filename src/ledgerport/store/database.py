@@ -20,6 +20,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from ledgerport.errors import DatabaseBusy
 from ledgerport.store.reads import ConnectionReader, DriverReader, Reader
+from ledgerport.store.slots import Slots
 
 __all__ = ["Database", "async_url"]
 
@@ -42,6 +43,8 @@ class Database:
     """One engine and the transaction discipline of its dialect."""
 
     engine: AsyncEngine
+    slots: Slots
+    """One per pooled connection: every checkout holds one (first come, first served)."""
     driver: DriverReader | None = field(default=None, compare=False)
     """PostgreSQL: reads outside a caller's transaction run on asyncpg (``reader``)."""
 
@@ -51,20 +54,20 @@ class Database:
         if target.startswith("sqlite"):
             engine = create_async_engine(target, pool_size=pool_size, max_overflow=0)
             _sqlite_discipline(engine)
-        else:
-            engine = create_async_engine(
-                target,
-                pool_size=pool_size,
-                # Requests past the pool wait for a connection rather than open (and, on
-                # return, close) overflow ones: connection churn cost more than the wait.
-                max_overflow=0,
-                # No pre-ping: it costs a round trip per request; a connection found dead
-                # is invalidated by SQLAlchemy on the error and replaced on the next checkout.
-                pool_recycle=1800,
-                connect_args={"server_settings": {"timezone": "UTC"}},
-            )
-            return cls(engine, DriverReader(engine))
-        return cls(engine)
+            return cls(engine, Slots(pool_size))
+        engine = create_async_engine(
+            target,
+            pool_size=pool_size,
+            # Requests past the pool wait for a connection rather than open (and, on
+            # return, close) overflow ones: connection churn cost more than the wait.
+            max_overflow=0,
+            # No pre-ping: it costs a round trip per request; a connection found dead
+            # is invalidated by SQLAlchemy on the error and replaced on the next checkout.
+            pool_recycle=1800,
+            connect_args={"server_settings": {"timezone": "UTC"}},
+        )
+        slots = Slots(pool_size)
+        return cls(engine, slots, DriverReader(engine, slots))
 
     @property
     def dialect(self) -> str:
@@ -111,7 +114,7 @@ class Database:
     @asynccontextmanager
     async def _transaction(self, *, write: bool) -> AsyncIterator[AsyncConnection]:
         try:
-            async with self.engine.connect() as conn:
+            async with self.slots.held(), self.engine.connect() as conn:
                 if write:
                     conn = await conn.execution_options(**{_WRITE: True})
                 elif not self.is_sqlite:

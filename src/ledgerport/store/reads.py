@@ -22,6 +22,8 @@ from sqlalchemy.sql.cache_key import CacheKey
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
+from ledgerport.store.slots import Slots
+
 __all__ = ["ConnectionReader", "DriverReader", "Reader"]
 
 Rows = Sequence[Sequence[Any]]
@@ -66,8 +68,9 @@ class DriverReader:
 
     dialect = "postgresql"
 
-    def __init__(self, engine: AsyncEngine, shapes: int = 500) -> None:
+    def __init__(self, engine: AsyncEngine, slots: Slots, shapes: int = 500) -> None:
         self._engine = engine
+        self._slots = slots
         self._shapes: OrderedDict[object, _Shape | None] = OrderedDict()
         self._limit = shapes
 
@@ -76,7 +79,7 @@ class DriverReader:
         key = statement._generate_cache_key()
         shape = None if key is None else self._shape(key, statement)
         if key is None or shape is None:
-            async with self._engine.connect() as conn:
+            async with self._slots.held(), self._engine.connect() as conn:
                 conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
                 return (await conn.execute(statement, params)).all()
         values = shape.compiled.construct_params(
@@ -87,16 +90,17 @@ class DriverReader:
         assert values is not None
         processors = shape.processors
         args = [processors[n](values[n]) if n in processors else values[n] for n in shape.names]
-        fairy = await self._engine.raw_connection()
-        try:
-            driver = fairy.driver_connection
-            assert driver is not None
-            records: Rows = await driver.fetch(shape.compiled.string, *args)
-        except _DISCONNECTS:
-            fairy.invalidate()  # not back into the pool
-            raise
-        finally:
-            fairy.close()
+        async with self._slots.held():
+            fairy = await self._engine.raw_connection()
+            try:
+                driver = fairy.driver_connection
+                assert driver is not None
+                records: Rows = await driver.fetch(shape.compiled.string, *args)
+            except _DISCONNECTS:
+                fairy.invalidate()  # not back into the pool
+                raise
+            finally:
+                fairy.close()
         return records
 
     def shapes(self) -> list[str]:
