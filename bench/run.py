@@ -108,7 +108,7 @@ def write_config(backend: str, url: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / "ledgerport.toml"
     config.write_text(
-        f'[database]\nurl = "{url}"\npool_size = 20\n\n'
+        f'[database]\nurl = "{url}"\n\n'
         # Both servers run without uvicorn's access log (a tenth of a read's time).
         "[server]\naccess_log = false\n\n"
         # The limiter stays on the request path; its limit is set past what the bench sends.
