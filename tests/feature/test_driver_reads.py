@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import asyncpg
 import pytest
 from sqlalchemy import func, select
 
@@ -84,3 +85,21 @@ def test_driver_reads_match_sqlalchemy(live: Live) -> None:
             await database.dispose()
 
     asyncio.run(compare())
+
+
+def test_a_failed_driver_read_leaves_the_pool_usable(live: Live) -> None:
+    if live.backend != "postgresql":
+        pytest.skip("the driver shortcut is PostgreSQL's")
+
+    async def fail_then_read() -> None:
+        database = Database.connect(live.settings.database_url, 1)  # one connection
+        try:
+            driver = database.driver
+            assert isinstance(driver, DriverReader)
+            with pytest.raises(asyncpg.PostgresError, match="square root"):
+                await driver.rows(select(func.sqrt(-1)))
+            assert [tuple(r) for r in await driver.rows(select(func.abs(-2)))] == [(2,)]
+        finally:
+            await database.dispose()
+
+    asyncio.run(fail_then_read())

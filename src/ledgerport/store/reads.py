@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import asyncpg
 from sqlalchemy import Executable
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.cache_key import CacheKey
@@ -60,9 +59,6 @@ class _Shape:
     """Bind processors by name (SQLAlchemy's; for these types each is one callable)."""
 
 
-_DISCONNECTS = (asyncpg.InterfaceError, asyncpg.PostgresConnectionError, OSError)
-
-
 class DriverReader:
     """PostgreSQL reads on asyncpg, each on a connection of the engine's pool (autocommit)."""
 
@@ -96,8 +92,10 @@ class DriverReader:
                 driver = fairy.driver_connection
                 assert driver is not None
                 records: Rows = await driver.fetch(shape.compiled.string, *args)
-            except _DISCONNECTS:
-                fairy.invalidate()  # not back into the pool
+            except BaseException:
+                # Lost, cancelled mid-query or refused: the connection's state is unknown,
+                # so it does not go back into the pool (errors here are rare).
+                fairy.invalidate()
                 raise
             finally:
                 fairy.close()
