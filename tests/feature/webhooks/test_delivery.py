@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 from feature.helpers import unique_no
 from feature.webhooks.helpers import deliveries, subscribed, verified, wait_until
@@ -197,3 +198,29 @@ def test_ping_and_secret_rotation(hooks: HookLive) -> None:
         third = hooks.receiver.wait_for(path, 3)[2]
     assert len(third.headers["webhook-signature"].split(" ")) == 1
     verified(newest, third)
+
+
+def test_custom_fields_travel_in_the_payload(hooks: HookLive) -> None:
+    """A field added at run time is in the events of whichever process sends them (on
+    PostgreSQL a separate worker, which learns of it from the registry version)."""
+    name = f"hookTier{uuid.uuid4().hex[:6]}"
+    path = hooks.path()
+    with hooks.client("admin") as admin:
+        added = admin.post(
+            "/api/sys/fields",
+            json={"entity": "associates", "name": name, "type": "string", "length": 10},
+        )
+        assert added.status_code == 201, added.text
+        try:
+            time.sleep(1.0)  # processes look for a new registry version every 0.5 s
+            with subscribed(hooks, path, companies=[9999]) as sub, hooks.client() as client:
+                made = client.post("/api/9999/associates", json={"name": "Tier AS", name: "gold"})
+                assert made.status_code == 201, made.text
+                changed = client.patch(made.headers["location"], json={name: "silver"})
+                assert changed.status_code == 200, changed.text
+                bodies = [verified(sub["secret"], r) for r in hooks.receiver.wait_for(path, 2)]
+        finally:
+            admin.delete(f"/api/sys/fields/associates/{name}")
+    assert [b["type"] for b in bodies] == ["associates.created", "associates.updated"]
+    assert bodies[0]["data"]["entity"][name] == "gold"
+    assert bodies[1]["data"]["entity"][name] == "silver"
