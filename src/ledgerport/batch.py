@@ -191,10 +191,14 @@ async def _run_singles(
     done: list[str] = []
     try:
         async with services.database.write() as conn:
-            position = 0
+            position = alone_until = 0
             while position < len(items) and not (state.failed and not batch.continue_on_error):
-                run = _creates_run(items[position:], principal, services, base_url, state)
-                answers = await _run_creates(run, conn, principal, services, base_url, parts)
+                answers: list[BatchAnswer] | None = []
+                if position >= alone_until:
+                    run = _creates_run(items[position:], principal, services, base_url, state)
+                    answers = await _run_creates(run, conn, principal, services, base_url, parts)
+                    if answers is None:  # the run failed as a whole: its requests one by one
+                        alone_until = position + len(run)
                 if not answers:
                     item = items[position]
                     answers = [
@@ -296,9 +300,9 @@ async def _run_creates(
     services: Services,
     base_url: str,
     parts: Parts | None,
-) -> list[BatchAnswer]:
+) -> list[BatchAnswer] | None:
     """A run of two or more creates as one INSERT in a savepoint; [] when there is no such
-    run, or when it failed (rolled back: its requests then go one by one and answer alone).
+    run, None when it failed (rolled back: its requests then go one by one, answering alone).
 
     Under an idempotency key the run ends before a request with a stored answer (replayed
     one by one), and the answers are stored in the savepoint with the rows.
@@ -318,7 +322,7 @@ async def _run_creates(
         log.debug("bulk create of %d fell back to one by one: %s", len(run), error)
         await conn.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
         await conn.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
-        return []
+        return None
     await conn.exec_driver_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
     return [
         _answer(c.item, c.path, outcome, base_url) for c, outcome in zip(run, outcomes, strict=True)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ledgerport.domain import derivations, documents
 from ledgerport.domain.context import Stored, WorkContext
-from ledgerport.domain.numbering import assign_key, check_interval, numbered_fields, take
+from ledgerport.domain.numbering import assign_key, check_interval, numbered_fields, take_in
 from ledgerport.domain.references import (
     cascade_children,
     check_targets_exist,
@@ -93,16 +93,7 @@ async def create(ctx: WorkContext, plan: Create) -> Stored:
         given.update(await documents.totals_of(ctx, company_no, entity, lines))
     for name in sorted(plan.requested):
         if given.get(name) is None and company_no is not None:
-            given[name] = await take(
-                ctx.conn,
-                ctx.tables,
-                ctx.registry,
-                ctx.principal,
-                company_no,
-                entity,
-                entity.by_name[name],
-                ctx.now,
-            )
+            given[name] = await take_in(ctx, company_no, entity, entity.by_name[name])
     result = await insert_entity(ctx, entity, company_no, given)
     for rows, prepared in children:
         link = {theirs: result.values[own] for own, theirs in rows.child.link}
@@ -171,16 +162,7 @@ async def _prepare_alone(ctx: WorkContext, plan: Create) -> dict[str, object]:
     if company_no is not None:
         for field in numbered_fields(entity, given, plan.requested):
             if given.get(field.name) is None:
-                given[field.name] = await take(
-                    ctx.conn,
-                    ctx.tables,
-                    ctx.registry,
-                    ctx.principal,
-                    company_no,
-                    entity,
-                    field,
-                    ctx.now,
-                )
+                given[field.name] = await take_in(ctx, company_no, entity, field)
     return given
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "series_fields",
     "series_name",
     "take",
+    "take_in",
 ]
 
 NEXT = "next"
@@ -81,6 +82,13 @@ async def take(
     if own is not None:
         return await _take_user(conn, tables, entity, field, company_no, own)
     return await _take_company(conn, tables, registry, entity, field, company_no, now)
+
+
+async def take_in(ctx: WorkContext, company_no: int, entity: Entity, field: Field) -> int:
+    """``take`` in the unit of work's own transaction, for its principal."""
+    return await take(
+        ctx.conn, ctx.tables, ctx.registry, ctx.principal, company_no, entity, field, ctx.now
+    )
 
 
 def _user_interval(principal: Principal, company_no: int, name: str) -> NumberInterval | None:
@@ -209,9 +217,7 @@ async def assign_key(
     if result.get(last.name) is not None or not last.series or last.type is not FieldType.INTEGER:
         return result
     if len(entity.key) == 1 and company_no is not None:
-        result[last.name] = await take(
-            ctx.conn, ctx.tables, ctx.registry, ctx.principal, company_no, entity, last, ctx.now
-        )
+        result[last.name] = await take_in(ctx, company_no, entity, last)
         return result
     parent = {name: result[name] for name in entity.key[:-1]}
     number = (
