@@ -8,6 +8,7 @@ PostgreSQL sessions run in UTC.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -45,6 +46,8 @@ class Database:
     engine: AsyncEngine
     slots: Slots
     """One per pooled connection: every checkout holds one (first come, first served)."""
+    writer: Slots | None = field(default=None, compare=False)
+    """SQLite: the one write transaction of this process at a time, in order of arrival."""
     driver: DriverReader | None = field(default=None, compare=False)
     """PostgreSQL: reads outside a caller's transaction run on asyncpg (``reader``)."""
 
@@ -54,7 +57,9 @@ class Database:
         if target.startswith("sqlite"):
             engine = create_async_engine(target, pool_size=pool_size, max_overflow=0)
             _sqlite_discipline(engine)
-            return cls(engine, Slots(pool_size))
+            busy = "The database is busy with other writes; retry shortly."
+            writer = Slots(1, wait_seconds=SQLITE_BUSY_TIMEOUT_MS / 1000, busy=busy)
+            return cls(engine, Slots(pool_size), writer)
         engine = create_async_engine(
             target,
             pool_size=pool_size,
@@ -67,7 +72,7 @@ class Database:
             connect_args={"server_settings": {"timezone": "UTC"}},
         )
         slots = Slots(pool_size)
-        return cls(engine, slots, DriverReader(engine, slots))
+        return cls(engine, slots, driver=DriverReader(engine, slots))
 
     @property
     def dialect(self) -> str:
@@ -113,6 +118,7 @@ class Database:
 
     @asynccontextmanager
     async def _transaction(self, *, write: bool) -> AsyncIterator[AsyncConnection]:
+        writing = self.writer.held() if write and self.writer else contextlib.nullcontext()
         try:
             async with self.slots.held(), self.engine.connect() as conn:
                 if write:
@@ -122,7 +128,7 @@ class Database:
                     # read needs no BEGIN/COMMIT round trips (SQLite keeps its deferred
                     # transaction: one snapshot for the whole read).
                     conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-                async with conn.begin():
+                async with writing, conn.begin():
                     yield conn
         except OperationalError as exc:
             if _is_busy(exc):
