@@ -138,10 +138,11 @@ async def run_creates(
     """Creates of one resource and company, each ``bulk_create_plan``'s plan of its request,
     as one INSERT in the caller's transaction: the answers ``run`` would give, or an error
     for the whole run (the caller rolls back to its savepoint)."""
-    async with services.database.write(within) as conn:
-        ctx = WorkContext(conn, services.tables, services.registry, principal, services.clock())
-        created = await mutations.create_many(ctx, plans)
-        await changelog.append(conn, ctx.changes)
+    ctx = WorkContext(
+        within, services.tables, services.registry, principal, services.clock(), shared=True
+    )
+    created = await mutations.create_many(ctx, plans)
+    await changelog.append(within, ctx.changes)
     return [_created(r, c) for r, c in zip(requests, created, strict=True)]
 
 

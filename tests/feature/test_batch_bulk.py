@@ -125,3 +125,24 @@ def test_an_invalid_body_ends_the_run_and_answers_alone(live: Live) -> None:
         assert got["e"]["body"]["city"] == "Molde"
         rows = stored_customers(client, *numbers)
         assert {r["name"]: r["city"] for r in rows} == {"A": None, "B": None, "D": "Molde"}
+
+
+def test_a_run_of_creates_in_another_company_is_refused_request_by_request(live: Live) -> None:
+    numbers = [unique_no() for _ in range(3)]
+    requests = [
+        {
+            "id": str(i),
+            "method": "POST",
+            "url": "1000/associates",
+            "body": {"name": "Foreign", "customerNo": n},
+        }
+        for i, n in enumerate(numbers)
+    ]
+    with live.client() as alice:  # alice works in company 9999 only
+        got = responses(batch(alice, requests, Prefer="odata.continue-on-error"))
+        assert [got[str(i)]["status"] for i in range(3)] == [403, 403, 403]
+    with live.client("admin") as admin:
+        shown = ",".join(str(n) for n in numbers)
+        found = admin.get(f"/api/1000/associates?$filter=customerNo in ({shown})")
+        assert found.status_code == 200
+        assert found.json()["value"] == []
