@@ -32,6 +32,7 @@ from ledgerport.errors import (
 from ledgerport.model import Entity, Registry, Scope
 from ledgerport.plan.plan import ChildRows, Create, Delete, Update, Values
 from ledgerport.query.statements import (
+    company_exists,
     delete_rows,
     insert_row,
     insert_rows,
@@ -59,8 +60,9 @@ async def ensure_company(ctx: WorkContext, company_no: int | None) -> None:
     """Writes to company data need the company to exist (reads just find nothing)."""
     if company_no is None:
         return
-    companies = ctx.registry.entity(Scope.SYS, "companies")
-    found = await ctx.conn.execute(select_one(ctx.tables, companies, None, (company_no,)))
+    found = await ctx.conn.execute(
+        company_exists(ctx.tables, ctx.registry), {"company": company_no}
+    )
     if found.first() is None:
         raise NotFound(f"Company {company_no} does not exist.")
 
@@ -225,16 +227,16 @@ async def insert_entity(
     """Insert (assigning an omitted key) and record the creation in the change log."""
     for attempt in range(1, KEY_ATTEMPTS + 1):
         values = await assign_key(ctx, entity, company_no, given)
-        statement = insert_row(ctx.tables, entity, company_no, values)
+        statement, params = insert_row(ctx.tables, entity, company_no, values)
         assigned = values.keys() != given.keys()
         try:
             if assigned or ctx.shared:
                 # The transaction must survive a failed insert: to try the next number,
                 # or for the caller that shares it (a batch) to go on.
                 async with ctx.conn.begin_nested():
-                    row = (await ctx.conn.execute(statement)).one()
+                    row = (await ctx.conn.execute(statement, params)).one()
             else:  # a failure ends the whole write: no savepoint round trips
-                row = (await ctx.conn.execute(statement)).one()
+                row = (await ctx.conn.execute(statement, params)).one()
             break
         except IntegrityError as exc:
             if assigned and attempt < KEY_ATTEMPTS and classify(exc) is Violation.UNIQUE:

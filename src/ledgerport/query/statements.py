@@ -13,6 +13,7 @@ from sqlalchemy import (
     Table,
     Update,
     and_,
+    bindparam,
     delete,
     func,
     insert,
@@ -22,7 +23,7 @@ from sqlalchemy import (
     update,
 )
 
-from ledgerport.model import Entity, Scope
+from ledgerport.model import Entity, Registry, Scope
 from ledgerport.query.tables import COMPANY_COLUMN, VERSION_COLUMN, Tables
 
 AnySelect = Select[*tuple[Any, ...]]
@@ -30,6 +31,7 @@ AnySelect = Select[*tuple[Any, ...]]
 
 __all__ = [
     "AnySelect",
+    "company_exists",
     "delete_rows",
     "entity_columns",
     "exists_where",
@@ -97,6 +99,17 @@ def select_one(
     return statement.with_for_update() if for_update else statement
 
 
+def company_exists(tables: Tables, registry: Registry) -> AnySelect:
+    """``SELECT 1`` when company ``:company`` exists; built once per registry version."""
+    cache: dict[str, AnySelect] = tables.metadata.info
+    found = cache.get("company_exists")
+    if found is None:
+        companies = tables.of(registry.entity(Scope.SYS, "companies"))
+        condition = companies.c.company_no == bindparam("company")
+        found = cache["company_exists"] = exists_where(companies, condition)
+    return found
+
+
 def exists_where(table: Table, condition: ColumnElement[bool]) -> AnySelect:
     return select(literal(1)).select_from(table).where(condition).limit(1)
 
@@ -122,14 +135,10 @@ def _column_values(table: Table, entity: Entity, values: Mapping[str, object]) -
 
 def insert_row(
     tables: Tables, entity: Entity, company_no: int | None, values: Mapping[str, object]
-) -> Insert:
-    """INSERT ... RETURNING the whole entity (both databases support RETURNING)."""
-    table = tables.of(entity)
-    row = _column_values(table, entity, values)
-    if entity.scope is Scope.COMPANY:
-        row[COMPANY_COLUMN] = company_no
-    row[VERSION_COLUMN] = 1
-    return insert(table).values(row).returning(*entity_columns(table, entity))
+) -> tuple[Insert, dict[str, object]]:
+    """INSERT ... RETURNING the whole entity (both databases support RETURNING), and its
+    parameters: the statement is built once per entity, the values travel as parameters."""
+    return _insert(tables, entity, many=False), _row(tables, entity, company_no, values)
 
 
 def insert_rows(
@@ -139,16 +148,29 @@ def insert_rows(
 
     SQLAlchemy sends it as multi-row ``VALUES`` pages ("insertmanyvalues").
     """
-    table = tables.of(entity)
-    params = []
-    for values in rows:
-        row = _column_values(table, entity, values)
-        if entity.scope is Scope.COMPANY:
-            row[COMPANY_COLUMN] = company_no
-        row[VERSION_COLUMN] = 1
-        params.append(row)
-    columns = entity_columns(table, entity)
-    return insert(table).returning(*columns, sort_by_parameter_order=True), params
+    params = [_row(tables, entity, company_no, values) for values in rows]
+    return _insert(tables, entity, many=True), params
+
+
+def _insert(tables: Tables, entity: Entity, *, many: bool) -> Insert:
+    cache: dict[object, Insert] = tables.metadata.info.setdefault("inserts", {})
+    key = (entity.scope, entity.resource, many)
+    found = cache.get(key)
+    if found is None:
+        table = tables.of(entity)
+        columns = entity_columns(table, entity)
+        found = cache[key] = insert(table).returning(*columns, sort_by_parameter_order=many)
+    return found
+
+
+def _row(
+    tables: Tables, entity: Entity, company_no: int | None, values: Mapping[str, object]
+) -> dict[str, object]:
+    row = _column_values(tables.of(entity), entity, values)
+    if entity.scope is Scope.COMPANY:
+        row[COMPANY_COLUMN] = company_no
+    row[VERSION_COLUMN] = 1
+    return row
 
 
 def update_row(
