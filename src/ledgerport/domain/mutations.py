@@ -80,10 +80,7 @@ async def create(ctx: WorkContext, plan: Create) -> Stored:
     entity, company_no = plan.entity, plan.company_no
     await ensure_company(ctx, company_no)
     document = await documents.parent_document(ctx, entity, company_no, plan.values)
-    values = await derivations.assign(ctx, entity, company_no, plan.values, plan.assign_order)
-    given = _with_defaults(ctx, entity, values)
-    _check_entity_rules(ctx, entity, given)
-    await check_targets_exist(ctx, entity, company_no, given)
+    given = await _checked_values(ctx, plan)
     children = [(rows, await _prepare_rows(ctx, rows, company_no)) for rows in plan.children]
     if entity.totals is not None and company_no is not None:
         lines = [
@@ -155,12 +152,19 @@ async def create_many(ctx: WorkContext, plans: Sequence[Create]) -> list[Stored]
     return results
 
 
-async def _prepare_alone(ctx: WorkContext, plan: Create) -> dict[str, object]:
+async def _checked_values(ctx: WorkContext, plan: Create) -> dict[str, object]:
+    """The create's own row: derived, defaulted, checked against rules and references."""
     entity, company_no = plan.entity, plan.company_no
     values = await derivations.assign(ctx, entity, company_no, plan.values, plan.assign_order)
     given = _with_defaults(ctx, entity, values)
     _check_entity_rules(ctx, entity, given)
     await check_targets_exist(ctx, entity, company_no, given)
+    return given
+
+
+async def _prepare_alone(ctx: WorkContext, plan: Create) -> dict[str, object]:
+    entity, company_no = plan.entity, plan.company_no
+    given = await _checked_values(ctx, plan)
     if company_no is not None:
         for field in numbered_fields(entity, given, plan.requested):
             if given.get(field.name) is None:
