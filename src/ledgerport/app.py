@@ -22,6 +22,7 @@ from ledgerport.api.batch import batch
 from ledgerport.api.customactions import custom_action_routes
 from ledgerport.api.docs import docs_routes
 from ledgerport.api.extensions import extension_routes
+from ledgerport.api.front import Front
 from ledgerport.api.health import healthz, readyz
 from ledgerport.api.problem import handle_error, handle_http_exception, handle_unexpected
 from ledgerport.api.resources import data_resource
@@ -85,7 +86,7 @@ async def build_services(settings: Settings) -> Services:
 
 def create_app(
     settings: Settings, config_path: Path | None = None, *, dispatch: bool | None = None
-) -> Starlette:
+) -> Front:
     """The app for ``settings``; services are built when the server starts it.
 
     With ``config_path``, SIGHUP re-reads that file (a bad file is refused, the old kept).
@@ -120,19 +121,20 @@ def create_app(
 
     # Starlette tries routes in order: company data, most of the traffic, comes early (after
     # the routes under /api/{company} that are not data: the audit log, custom actions).
+    company_data = Route("/api/{company:int}/{path:path}", data_resource, methods=DATA_METHODS)
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         *auth_routes(DATA_METHODS),
         *custom_action_routes(),
-        Route("/api/{company:int}/{path:path}", data_resource, methods=DATA_METHODS),
+        company_data,
         Route("/api/$batch", batch, methods=["POST"]),
         *extension_routes(),
         *webhook_routes(),
         Route("/api/{path:path}", data_resource, methods=DATA_METHODS),
         *docs_routes(),
     ]
-    return Starlette(
+    app = Starlette(
         routes=routes,
         lifespan=lifespan,
         exception_handlers={
@@ -141,6 +143,7 @@ def create_app(
             Exception: handle_unexpected,
         },
     )
+    return Front(app, company_data)
 
 
 GC_THRESHOLDS = (50_000, 20, 100)
@@ -184,7 +187,7 @@ def _install_reload(services: Services, config_path: Path | None) -> None:
         asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, on_hangup)
 
 
-def create_app_from_env() -> Starlette:
+def create_app_from_env() -> Front:
     """Factory for ``uvicorn --factory`` workers: the file named by LEDGERPORT_CONFIG_FILE.
 
     uvicorn's supervisor answers SIGHUP by restarting its workers, which read the file anew;
