@@ -100,10 +100,16 @@ async def run(
         return json_outcome(body, etag)
     if isinstance(plan, Create):
         for attempt in range(1, RESERVE_ATTEMPTS + 1):
-            numbered = await reserve(
-                database, tables, registry, principal, plan, services.clock(), within
-            )
+            now = services.clock()
+            numbered = await reserve(database, tables, registry, principal, plan, now, within)
+            alone = within is None and record is None and database.driver is not None
+            row = actions.unread_row(registry, numbered, now) if alone else None
             try:
+                if row is not None and database.driver is not None:
+                    created = await mutations.create_alone(
+                        database.driver, tables, principal, numbered, row
+                    )
+                    return _created(request, created)
                 return await _write(request, numbered, principal, services, within, record)
             except DuplicateKey:
                 if numbered is plan or attempt == RESERVE_ATTEMPTS:

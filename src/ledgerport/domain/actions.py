@@ -45,6 +45,12 @@ def joins_bulk(registry: Registry, plan: Create) -> bool:
     return not _settles(plan) and mutations.joins_bulk(registry, plan)
 
 
+def unread_row(registry: Registry, plan: Create, now: dt.datetime) -> dict[str, object] | None:
+    """The row of a create that is one statement (``mutations.unread_row``); a payment is
+    never one (it settles open items)."""
+    return None if _settles(plan) else mutations.unread_row(registry, plan, now)
+
+
 def _settles(plan: Create) -> bool:
     return plan.entity.resource == "payments" and plan.company_no is not None
 

@@ -36,6 +36,7 @@ __all__ = [
     "entity_columns",
     "exists_where",
     "fields_condition",
+    "insert_logged",
     "insert_row",
     "insert_rows",
     "key_condition",
@@ -150,6 +151,47 @@ def insert_rows(
     """
     params = [_row(tables, entity, company_no, values) for values in rows]
     return _insert(tables, entity, many=True), params
+
+
+def insert_logged(
+    tables: Tables,
+    entity: Entity,
+    company_no: int | None,
+    values: Mapping[str, object],
+    log: Table,
+    entry: Mapping[str, object],
+) -> tuple[AnySelect, dict[str, object]]:
+    """One row and its change-log entry in one statement (PostgreSQL's data-modifying CTE),
+    selecting the row as ``insert_row`` returns it; built once per entity and set of fields.
+
+    ``entry``: the change-log row by column name. The statement is atomic: a row that fails
+    to insert (duplicate key, missing company) leaves no entry, and an entry that fails
+    leaves no row.
+    """
+    row = _row(tables, entity, company_no, values)
+    params = {**row, **{_LOG_PREFIX + name: value for name, value in entry.items()}}
+    cache: dict[object, AnySelect] = tables.metadata.info.setdefault("logged_inserts", {})
+    key = (entity.scope, entity.resource, tuple(row), tuple(entry))
+    found = cache.get(key)
+    if found is None:
+        table = tables.of(entity)
+        created = (
+            insert(table)
+            .values({name: bindparam(name, type_=table.c[name].type) for name in row})
+            .returning(*entity_columns(table, entity))
+            .cte("created")
+        )
+        logged = (
+            insert(log)
+            .values({n: bindparam(_LOG_PREFIX + n, type_=log.c[n].type) for n in entry})
+            .cte("logged")
+        )
+        found = cache[key] = select(created).add_cte(logged)
+    return found, params
+
+
+_LOG_PREFIX = "log__"
+"""Change-log parameters beside the row's columns (snake_case columns never hold ``__``)."""
 
 
 def _insert(tables: Tables, entity: Entity, *, many: bool) -> Insert:

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from ledgerport.codec import encode
 from ledgerport.store.system import change_log
 
-__all__ = ["ChangeEntry", "append"]
+__all__ = ["ChangeEntry", "append", "row_of"]
 
 
 @dataclass(frozen=True)
@@ -36,19 +36,19 @@ class ChangeEntry:
 async def append(conn: AsyncConnection, entries: list[ChangeEntry]) -> None:
     if not entries:
         return
-    await conn.execute(
-        change_log.insert(),
-        [
-            {
-                "at": e.at,
-                "company_no": e.company_no,
-                "resource": e.resource,
-                "operation": e.operation,
-                "entity_key": encode(dict(e.key)).decode(),
-                "changes": None if e.changes is None else encode(dict(e.changes)).decode(),
-                "username": e.username,
-                "context_user": e.context_user,
-            }
-            for e in entries
-        ],
-    )
+    await conn.execute(change_log.insert(), [row_of(e) for e in entries])
+
+
+def row_of(entry: ChangeEntry) -> dict[str, object]:
+    """The change-log row of ``entry``, by column name."""
+    changes = entry.changes
+    return {
+        "at": entry.at,
+        "company_no": entry.company_no,
+        "resource": entry.resource,
+        "operation": entry.operation,
+        "entity_key": encode(dict(entry.key)).decode(),
+        "changes": None if changes is None else encode(dict(changes)).decode(),
+        "username": entry.username,
+        "context_user": entry.context_user,
+    }

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import asyncpg
 from sqlalchemy import Executable
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.cache_key import CacheKey
@@ -60,7 +61,8 @@ class _Shape:
 
 
 class DriverReader:
-    """PostgreSQL reads on asyncpg, each on a connection of the engine's pool (autocommit)."""
+    """PostgreSQL statements on asyncpg, each on a connection of the engine's pool
+    (autocommit): reads, and writes that are one statement (``mutations.create_alone``)."""
 
     dialect = "postgresql"
 
@@ -92,6 +94,10 @@ class DriverReader:
                 driver = fairy.driver_connection
                 assert driver is not None
                 records: Rows = await driver.fetch(shape.compiled.string, *args)
+            except asyncpg.PostgresError:
+                # The server refused the statement (a violated constraint, say): the
+                # connection is fine, and in autocommit no transaction is left open.
+                raise
             except BaseException:
                 # Lost, cancelled mid-query or refused: the connection's state is unknown,
                 # so it does not go back into the pool (errors here are rare).
