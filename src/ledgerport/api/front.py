@@ -35,9 +35,9 @@ class Front:
         routes: Sequence[BaseRoute] = app.router.routes
         before = routes[: list(routes).index(route)]
         self.app = app
-        self._earlier: tuple[re.Pattern[str], ...] = tuple(
-            r.path_regex for r in before if isinstance(r, Route)
-        )
+        # One pattern for all of them (their group names taken out: they may repeat).
+        earlier = [_unnamed(r.path_regex.pattern) for r in before if isinstance(r, Route)]
+        self._earlier = re.compile("|".join(f"(?:{p})" for p in earlier) or r"(?!)")
         self._pattern = route.path_regex
         self._methods = frozenset(route.methods or ())
         self._endpoint: Handler = route.endpoint
@@ -45,7 +45,7 @@ class Front:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in self._methods:
             path = scope["path"]
-            if self._pattern.match(path) and not any(p.match(path) for p in self._earlier):
+            if self._pattern.match(path) and not self._earlier.match(path):
                 await self._serve(scope, receive, send)
                 return
         await self.app(scope, receive, send)
@@ -62,3 +62,7 @@ class Front:
         except Exception as exc:
             response = await handle_unexpected(request, exc)
         await response(scope, receive, send)
+
+
+def _unnamed(pattern: str) -> str:
+    return re.sub(r"\(\?P<\w+>", "(", pattern)

@@ -18,6 +18,7 @@ from sqlalchemy.sql.selectable import NamedFromClause
 
 from ledgerport.model import Entity, Field, FieldType, Scope
 from ledgerport.plan.query import Expand
+from ledgerport.query.statements import kept
 from ledgerport.query.tables import COMPANY_COLUMN, VERSION_COLUMN, Tables
 
 __all__ = ["datetime_text", "entity_json", "etag_text", "one_json"]
@@ -63,7 +64,7 @@ def one_json(tables: Tables, entity: Entity, dialect: str) -> Any:
         ]
         if entity.scope is Scope.COMPANY:
             conditions.append(table.c[COMPANY_COLUMN] == bindparam("company"))
-        statement = (
+        statement = kept(
             select(entity_json(tables, table, entity, None, (), dialect), etag_text(table, dialect))
             .select_from(table)
             .where(*conditions)

@@ -33,7 +33,7 @@ from ledgerport.query.filters import (
     predicate_expression,
 )
 from ledgerport.query.json import entity_json
-from ledgerport.query.statements import AnySelect, entity_columns
+from ledgerport.query.statements import AnySelect, entity_columns, kept
 from ledgerport.query.tables import COMPANY_COLUMN, Tables
 
 __all__ = [
@@ -90,7 +90,7 @@ def _kept(tables: Tables, key: object, build: Callable[[], AnySelect]) -> AnySel
     )
     found = cache.get(key)
     if found is None:
-        found = cache[key] = build()
+        found = cache[key] = kept(build())
         if len(cache) > STATEMENTS_KEPT:
             cache.popitem(last=False)
     return found

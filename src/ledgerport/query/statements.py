@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
     Delete,
+    Executable,
     Insert,
     Select,
     Table,
@@ -29,7 +30,21 @@ from ledgerport.query.tables import COMPANY_COLUMN, VERSION_COLUMN, Tables
 AnySelect = Select[*tuple[Any, ...]]
 """A SELECT of any columns."""
 
+KEPT = "ledgerport_kept"
+"""Execution option of a statement built once and kept (``kept``)."""
+
+_Kept = TypeVar("_Kept", bound=Executable)
+
+
+def kept(statement: _Kept) -> _Kept:
+    """Mark ``statement`` as built once and kept for reuse, with the values it carries fixed
+    for its life: the driver then works out its SQL and parameters once, by identity,
+    instead of from its cache key at every run (``store/reads.py``)."""
+    return statement.execution_options(**{KEPT: True})
+
+
 __all__ = [
+    "KEPT",
     "AnySelect",
     "company_exists",
     "delete_rows",
@@ -39,6 +54,7 @@ __all__ = [
     "insert_logged",
     "insert_row",
     "insert_rows",
+    "kept",
     "key_condition",
     "match_condition",
     "next_number",
@@ -186,7 +202,7 @@ def insert_logged(
             .values({n: bindparam(_LOG_PREFIX + n, type_=log.c[n].type) for n in entry})
             .cte("logged")
         )
-        found = cache[key] = select(created).add_cte(logged)
+        found = cache[key] = kept(select(created).add_cte(logged))
     return found, params
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.sql.cache_key import CacheKey
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
+from ledgerport.query.statements import KEPT
 from ledgerport.store.slots import Slots
 
 __all__ = ["ConnectionReader", "DriverReader", "Reader"]
@@ -55,9 +56,13 @@ class ConnectionReader:
 @dataclass(frozen=True)
 class _Shape:
     compiled: SQLCompiler
-    names: tuple[str, ...]
-    processors: Mapping[str, Any]
-    """Bind processors by name (SQLAlchemy's; for these types each is one callable)."""
+    sql: str
+    binds: tuple[tuple[str, Any], ...]
+    """Each positional parameter's name and SQLAlchemy's bind processor for it, or None."""
+
+
+_Fixed = tuple[_Shape, dict[str, Any]]
+"""A kept statement's shape and the values its own bind parameters carry."""
 
 
 class DriverReader:
@@ -70,10 +75,20 @@ class DriverReader:
         self._engine = engine
         self._slots = slots
         self._shapes: OrderedDict[object, _Shape | None] = OrderedDict()
+        self._kept: OrderedDict[int, tuple[ClauseElement, _Fixed | None]] = OrderedDict()
+        """Kept statements (``query.statements.kept``) by identity, each held alive here."""
         self._limit = shapes
 
     async def rows(self, statement: Executable, params: Mapping[str, object] | None = None) -> Rows:
         assert isinstance(statement, ClauseElement)
+        if statement._execution_options.get(KEPT):
+            found = self._kept.get(id(statement))
+            if found is None or found[0] is not statement:
+                found = self._keep(statement)
+            fixed = found[1]
+            if fixed is not None:
+                own = fixed[1]
+                return await self._fetch(fixed[0], {**own, **params} if params else own)
         key = statement._generate_cache_key()
         shape = None if key is None else self._shape(key, statement)
         if key is None or shape is None:
@@ -86,14 +101,32 @@ class DriverReader:
             extracted_parameters=key.bindparams,
         )
         assert values is not None
-        processors = shape.processors
-        args = [processors[n](values[n]) if n in processors else values[n] for n in shape.names]
+        return await self._fetch(shape, values)
+
+    def _keep(self, statement: ClauseElement) -> tuple[ClauseElement, _Fixed | None]:
+        """A kept statement's shape and the values it carries itself, worked out once."""
+        key = statement._generate_cache_key()
+        shape = None if key is None else self._shape(key, statement)
+        fixed = None
+        if key is not None and shape is not None:
+            defaults = shape.compiled.construct_params(
+                escape_names=False, extracted_parameters=key.bindparams, _check=False
+            )
+            assert defaults is not None
+            fixed = (shape, dict(defaults))
+        found = self._kept[id(statement)] = (statement, fixed)
+        if len(self._kept) > self._limit:
+            self._kept.popitem(last=False)
+        return found
+
+    async def _fetch(self, shape: _Shape, values: Mapping[str, Any]) -> Rows:
+        args = [p(values[n]) if p is not None else values[n] for n, p in shape.binds]
         async with self._slots.held():
             fairy = await self._engine.raw_connection()
             try:
                 driver = fairy.driver_connection
                 assert driver is not None
-                records: Rows = await driver.fetch(shape.compiled.string, *args)
+                records: Rows = await driver.fetch(shape.sql, *args)
             except asyncpg.PostgresError:
                 # The server refused the statement (a violated constraint, say): the
                 # connection is fine, and in autocommit no transaction is left open.
@@ -127,7 +160,8 @@ class DriverReader:
             and not (compiled.literal_execute_params or compiled.post_compile_params)
         ):
             processors = compiled._bind_processors
-            shape = _Shape(compiled, tuple(compiled.positiontup), processors)
+            binds = tuple((n, processors.get(n)) for n in compiled.positiontup)
+            shape = _Shape(compiled, compiled.string, binds)
         self._shapes[key] = shape
         if len(self._shapes) > self._limit:
             self._shapes.popitem(last=False)

@@ -15,8 +15,6 @@ processes on the same file still meet SQLite's busy timeout.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 from ledgerport.errors import DatabaseBusy
 
@@ -38,8 +36,11 @@ class Slots:
         self._wait = wait_seconds
         self._busy = busy
 
-    @asynccontextmanager
-    async def held(self) -> AsyncIterator[None]:
+    def held(self) -> Slots:
+        """``async with slots.held():`` one slot, waited for in order of arrival."""
+        return self
+
+    async def __aenter__(self) -> None:
         if self._free.locked():
             try:
                 async with asyncio.timeout(self._wait):
@@ -48,7 +49,6 @@ class Slots:
                 raise DatabaseBusy(self._busy, headers={"Retry-After": "1"}) from None
         else:
             await self._free.acquire()  # free: returns at once
-        try:
-            yield
-        finally:
-            self._free.release()
+
+    async def __aexit__(self, *_exc: object) -> None:
+        self._free.release()
