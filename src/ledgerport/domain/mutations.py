@@ -210,7 +210,8 @@ async def create_alone(
     )
     statement, params = insert_logged(tables, entity, company_no, row, change_log, row_of(entry))
     try:
-        (created,) = await driver.rows(statement, params)
+        # Not sent again on a lost connection: it may have committed (503 instead).
+        (created,) = await driver.rows(statement, params, again=False)
     except INTEGRITY_ERRORS as exc:
         raise _write_conflict(exc, entity, row, company_no) from exc
     return stored(entity, created)

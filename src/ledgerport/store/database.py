@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -71,6 +71,7 @@ class Database:
             pool_recycle=1800,
             connect_args={"server_settings": {"timezone": "UTC"}},
         )
+        _drop_closed_on_checkout(engine)
         slots = Slots(pool_size)
         return cls(engine, slots, driver=DriverReader(engine, slots))
 
@@ -120,16 +121,19 @@ class Database:
     async def _transaction(self, *, write: bool) -> AsyncIterator[AsyncConnection]:
         writing = self.writer.held() if write and self.writer else contextlib.nullcontext()
         try:
-            async with self.slots.held(), self.engine.connect() as conn:
-                if write:
-                    conn = await conn.execution_options(**{_WRITE: True})
-                elif not self.is_sqlite:
-                    # READ COMMITTED gives each statement its own snapshot anyway, so a
-                    # read needs no BEGIN/COMMIT round trips (SQLite keeps its deferred
-                    # transaction: one snapshot for the whole read).
-                    conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-                async with writing, conn.begin():
-                    yield conn
+            async with self.slots.held():
+                if self.driver is not None:
+                    self.driver.unpark_one()
+                async with self.engine.connect() as conn:
+                    if write:
+                        conn = await conn.execution_options(**{_WRITE: True})
+                    elif not self.is_sqlite:
+                        # READ COMMITTED gives each statement its own snapshot anyway, so a
+                        # read needs no BEGIN/COMMIT round trips (SQLite keeps its deferred
+                        # transaction: one snapshot for the whole read).
+                        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                    async with writing, conn.begin():
+                        yield conn
         except OperationalError as exc:
             if _is_busy(exc):
                 raise DatabaseBusy(
@@ -139,12 +143,27 @@ class Database:
             raise
 
     async def dispose(self) -> None:
+        if self.driver is not None:
+            self.driver.unpark()
         await self.engine.dispose()
 
 
 def _is_busy(exc: DBAPIError) -> bool:
     text = str(exc.orig).lower()
     return "database is locked" in text or "database is busy" in text or "lock timeout" in text
+
+
+def _drop_closed_on_checkout(engine: AsyncEngine) -> None:
+    """A pooled connection the server has closed (a restart, an administrator's terminate)
+    is replaced at checkout instead of failing the request that gets it; asyncpg knows it
+    is closed without a round trip (SQLAlchemy's recipe for pessimistic disconnect handling,
+    with the driver's own flag in place of a ping)."""
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _checkout(_dbapi: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+        driver = record.driver_connection
+        if driver is not None and driver.is_closed():
+            raise DisconnectionError("the server closed this connection")
 
 
 def _sqlite_discipline(engine: AsyncEngine) -> None:

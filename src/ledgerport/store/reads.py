@@ -18,10 +18,12 @@ from typing import Any, Protocol
 import asyncpg
 from sqlalchemy import Executable
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql.cache_key import CacheKey
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
+from ledgerport.errors import DatabaseBusy
 from ledgerport.query.statements import KEPT
 from ledgerport.store.slots import Slots
 
@@ -35,7 +37,11 @@ class Reader(Protocol):
     def dialect(self) -> str: ...
 
     async def rows(
-        self, statement: Executable, params: Mapping[str, object] | None = None
+        self,
+        statement: Executable,
+        params: Mapping[str, object] | None = None,
+        *,
+        again: bool = True,
     ) -> Rows: ...
 
 
@@ -49,7 +55,14 @@ class ConnectionReader:
     def dialect(self) -> str:
         return self.conn.dialect.name
 
-    async def rows(self, statement: Executable, params: Mapping[str, object] | None = None) -> Rows:
+    async def rows(
+        self,
+        statement: Executable,
+        params: Mapping[str, object] | None = None,
+        *,
+        again: bool = True,
+    ) -> Rows:
+        del again  # inside a caller's transaction: a lost connection ends it
         return (await self.conn.execute(statement, params)).all()
 
 
@@ -78,8 +91,20 @@ class DriverReader:
         self._kept: OrderedDict[int, tuple[ClauseElement, _Fixed | None]] = OrderedDict()
         """Kept statements (``query.statements.kept``) by identity, each held alive here."""
         self._limit = shapes
+        self._parked: list[PoolProxiedConnection] = []
+        """Connections between driver statements, kept checked out of the pool: the
+        checkout and return cost more than the statement itself. Each is given back
+        (``unpark_one``) before any other checkout, so the pool never runs short."""
 
-    async def rows(self, statement: Executable, params: Mapping[str, object] | None = None) -> Rows:
+    async def rows(
+        self,
+        statement: Executable,
+        params: Mapping[str, object] | None = None,
+        *,
+        again: bool = True,
+    ) -> Rows:
+        """``again``: run the statement once more on a new connection when the connection
+        is found lost mid-statement (reads); False for a write, answered 503 instead."""
         assert isinstance(statement, ClauseElement)
         if statement._execution_options.get(KEPT):
             found = self._kept.get(id(statement))
@@ -88,20 +113,23 @@ class DriverReader:
             fixed = found[1]
             if fixed is not None:
                 own = fixed[1]
-                return await self._fetch(fixed[0], {**own, **params} if params else own)
+                given = {**own, **params} if params else own
+                return await self._fetch(fixed[0], given, again=again)
         key = statement._generate_cache_key()
         shape = None if key is None else self._shape(key, statement)
         if key is None or shape is None:
-            async with self._slots.held(), self._engine.connect() as conn:
-                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-                return (await conn.execute(statement, params)).all()
+            async with self._slots.held():
+                self.unpark_one()
+                async with self._engine.connect() as conn:
+                    conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                    return (await conn.execute(statement, params)).all()
         values = shape.compiled.construct_params(
             dict(params) if params else None,
             escape_names=False,
             extracted_parameters=key.bindparams,
         )
         assert values is not None
-        return await self._fetch(shape, values)
+        return await self._fetch(shape, values, again=again)
 
     def _keep(self, statement: ClauseElement) -> tuple[ClauseElement, _Fixed | None]:
         """A kept statement's shape and the values it carries itself, worked out once."""
@@ -119,26 +147,65 @@ class DriverReader:
             self._kept.popitem(last=False)
         return found
 
-    async def _fetch(self, shape: _Shape, values: Mapping[str, Any]) -> Rows:
+    async def _fetch(self, shape: _Shape, values: Mapping[str, Any], *, again: bool) -> Rows:
         args = [p(values[n]) if p is not None else values[n] for n, p in shape.binds]
         async with self._slots.held():
-            fairy = await self._engine.raw_connection()
-            try:
+            while True:
+                fairy = await self._connection()
                 driver = fairy.driver_connection
                 assert driver is not None
-                records: Rows = await driver.fetch(shape.sql, *args)
-            except asyncpg.PostgresError:
-                # The server refused the statement (a violated constraint, say): the
-                # connection is fine, and in autocommit no transaction is left open.
-                raise
-            except BaseException:
-                # Lost, cancelled mid-query or refused: the connection's state is unknown,
-                # so it does not go back into the pool (errors here are rare).
+                try:
+                    records: Rows = await driver.fetch(shape.sql, *args)
+                except BaseException as exc:
+                    lost = driver.is_closed() or isinstance(
+                        exc, asyncpg.PostgresConnectionError | OSError
+                    )
+                    if isinstance(exc, asyncpg.PostgresError) and not lost:
+                        # The server refused the statement (a violated constraint, say):
+                        # the connection is fine, and in autocommit no transaction is open.
+                        self._parked.append(fairy)
+                        raise
+                    # Lost or cancelled mid-statement: its state is unknown, so it leaves
+                    # the pool. A lost one may mean the server restarted: the parked go too.
+                    fairy.invalidate()
+                    fairy.close()
+                    if not lost:
+                        raise
+                    self.unpark(invalidate=True)
+                    if again:  # a read: once more, on a new connection
+                        again = False
+                        continue
+                    raise DatabaseBusy(
+                        "The connection to the database was lost; retry shortly.",
+                        headers={"Retry-After": "1"},
+                    ) from exc
+                self._parked.append(fairy)
+                return records
+
+    async def _connection(self) -> PoolProxiedConnection:
+        """A parked connection that is still open, or one from the pool."""
+        while self._parked:
+            fairy = self._parked.pop()
+            driver = fairy.driver_connection
+            if driver is not None and not driver.is_closed():
+                return fairy
+            fairy.invalidate()
+            fairy.close()
+        return await self._engine.raw_connection()
+
+    def unpark(self, *, invalidate: bool = False) -> None:
+        """Give the parked connections back to the pool (or drop them)."""
+        while self._parked:
+            fairy = self._parked.pop()
+            if invalidate:
                 fairy.invalidate()
-                raise
-            finally:
-                fairy.close()
-        return records
+            fairy.close()
+
+    def unpark_one(self) -> None:
+        """Give one parked connection back to the pool: called, holding a slot, before a
+        checkout from the pool, so that the checkout finds a connection free."""
+        if self._parked:
+            self._parked.pop(0).close()
 
     def shapes(self) -> list[str]:
         """The SQL of the shapes compiled so far that run on the driver."""
