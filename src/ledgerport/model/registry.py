@@ -100,6 +100,9 @@ class Registry:
                     raise ModelError(f"{where}: key field {name} is not a field")
             for reference in entity.references:
                 self._check_reference(entity, reference, where)
+            for name in entity.indexed:
+                if name not in entity.by_name:
+                    raise ModelError(f"{where}: indexed field {name} is not a field")
             self._check_rules(entity, where)
             for child in entity.children:
                 target = self.get(entity.scope, child.resource)

@@ -142,6 +142,9 @@ class Entity:
     totals: Totals | None = None
     actions: tuple[Action, ...] = ()
     lock: Lock | None = None
+    indexed: tuple[str, ...] = ()
+    """Fields integrations commonly filter by: each gets an index (per company), so an
+    ``eq``/``in`` filter or a count on it reads the index instead of every row."""
 
     @cached_property
     def by_name(self) -> dict[str, Field]:

@@ -90,6 +90,9 @@ def _table(metadata: MetaData, registry: Registry, entity: Entity) -> Table:
             constraints.append(
                 UniqueConstraint(*prefix, f.column, name=f"uq_{entity.table_name}_{f.column}")
             )
+    for name in entity.indexed:
+        column = entity.by_name[name].column
+        constraints.append(Index(f"ix_{entity.table_name}_{column}", *prefix, column))
     for reference in entity.references:
         target = registry.entity(reference.target_scope, reference.target)
         own = [entity.by_name[n].column for n in reference.fields]

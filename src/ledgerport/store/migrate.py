@@ -67,6 +67,11 @@ def _sync_model(conn: Connection, tables: Tables) -> list[str]:
                 continue
             operations.add_column(table.name, _addable(column))
             changes.append(f"added column {table.name}.{column.name}")
+        indexes = {i["name"] for i in inspector.get_indexes(table.name)}
+        for index in table.indexes:
+            if index.name not in indexes:
+                index.create(conn)
+                changes.append(f"created index {index.name}")
     return changes
 
 

@@ -175,6 +175,7 @@ ENTITIES = (
             ref("deliveryTermsNo", "deliveryterms"),
         ],
         children=[child("contacts", "contacts", associateNo="associateNo")],
+        indexed=["name", "city"],
     ),
     company_entity(
         "contacts",
