@@ -47,8 +47,15 @@ def collection_path(target: Target) -> str:
 
 def entity_path(target: Target, stored: Stored) -> str:
     """The entity's URL path: key values as segments, each percent-encoded whole."""
-    segments = "/".join(quote(str(v), safe="") for v in stored.key.values())
+    segments = "/".join(_segment(v) for v in stored.key.values())
     return f"{collection_path(target)}/{segments}"
+
+
+def _segment(value: object) -> str:
+    """A key value as one path segment (a whole number needs no escaping)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return quote(str(value), safe="")
 
 
 def entity_outcome(

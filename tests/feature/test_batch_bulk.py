@@ -6,9 +6,11 @@ for itself. Real HTTPS, SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import httpx
+import pytest
 
 from conftest import Live
 from feature.business_setup import ensure_series
@@ -29,7 +31,10 @@ def stored_customers(client: httpx.Client, *numbers: object) -> list[dict[str, A
     return rows
 
 
-def test_a_run_of_creates_answers_as_single_creates_do(live: Live) -> None:
+def test_a_run_of_creates_answers_as_single_creates_do(
+    live: Live, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="ledgerport")
     given = unique_no()
     requests = [
         create("1", {"name": "Bulk One", "customerNo": "next"}),
@@ -57,6 +62,7 @@ def test_a_run_of_creates_answers_as_single_creates_do(live: Live) -> None:
             assert again.headers["etag"] == answer["headers"]["etag"]
         assert got["2"]["body"]["city"] == "Bergen"
         assert got["1"]["body"]["city"] is None
+    assert "fell back" not in caplog.text  # the run went in as one insert
     logged = [r for r in log_rows(live, before) if r["resource"] == "associates"]
     assert [r["operation"] for r in logged] == ["created"] * 4
     assert [r["username"] for r in logged] == ["alice"] * 4

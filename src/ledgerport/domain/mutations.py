@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeEngine
 
 from ledgerport.auth.principal import Principal
 from ledgerport.domain import derivations, documents
@@ -34,6 +38,7 @@ from ledgerport.plan.plan import ChildRows, Create, Delete, Update, Values
 from ledgerport.query.statements import (
     company_exists,
     delete_rows,
+    insert_arrays,
     insert_logged,
     insert_row,
     insert_rows,
@@ -46,7 +51,7 @@ from ledgerport.query.statements import (
 from ledgerport.query.tables import Tables
 from ledgerport.store.changelog import ChangeEntry, row_of
 from ledgerport.store.integrity import INTEGRITY_ERRORS, Violation, classify
-from ledgerport.store.reads import Reader
+from ledgerport.store.reads import Reader, execute_in
 from ledgerport.store.rows import stored
 from ledgerport.store.system import change_log
 
@@ -141,6 +146,8 @@ async def create_many(ctx: WorkContext, plans: Sequence[Create]) -> list[Stored]
     entity, company_no = plans[0].entity, plans[0].company_no
     await ensure_company(ctx, company_no)
     rows = [await _prepare_alone(ctx, plan) for plan in plans]
+    if ctx.conn.dialect.name == "postgresql":
+        return await _insert_arrays(ctx, entity, company_no, rows)
     created: list[Stored | None] = [None] * len(rows)
     shapes: dict[frozenset[str], list[int]] = {}
     for index, row in enumerate(rows):
@@ -183,6 +190,59 @@ def unread_row(registry: Registry, plan: Create, now: dt.datetime) -> dict[str, 
     return given
 
 
+async def _insert_arrays(
+    ctx: WorkContext, entity: Entity, company_no: int | None, rows: list[dict[str, object]]
+) -> list[Stored]:
+    """PostgreSQL: the rows and their change-log entries in one statement per set of fields,
+    values passed as one array per column (``insert_arrays``). The rows are answered as
+    sent: their values are typed and exact, so the stored rows hold them as given (a test
+    compares the answers with reads of the rows)."""
+    shapes: dict[frozenset[str], list[dict[str, object]]] = {}
+    for row in rows:
+        shapes.setdefault(frozenset(row), []).append(row)
+    dialect = ctx.conn.dialect
+    table = ctx.tables.of(entity)
+    log = change_log.c
+    empty = dict.fromkeys(f.name for f in entity.fields)
+    created = [Stored(entity, {**empty, **row}, 1) for row in rows]
+    by_row = {id(row): c for row, c in zip(rows, created, strict=True)}
+    for group in shapes.values():
+        _, params = insert_rows(ctx.tables, entity, company_no, group)
+        entries = [row_of(_created_entry(ctx.principal, by_row[id(r)], company_no)) for r in group]
+        columns, log_columns = list(params[0]), list(entries[0])
+        args = [_array(table.c[c].type, dialect, [p[c] for p in params]) for c in columns]
+        args += [_array(log[c].type, dialect, [e[c] for e in entries]) for c in log_columns]
+        statement = insert_arrays(ctx.tables, entity, columns, change_log, log_columns)
+        try:
+            await execute_in(ctx.conn, statement, args)
+        except INTEGRITY_ERRORS as exc:
+            raise _write_conflict(exc, entity, group[0], company_no) from exc
+    return created
+
+
+def _array(type_: TypeEngine[Any], dialect: Dialect, values: list[object]) -> list[object]:
+    process = type_.bind_processor(dialect)
+    return values if process is None else [process(v) for v in values]
+
+
+def _created_entry(principal: Principal, created: Stored, company_no: int | None) -> ChangeEntry:
+    """The change-log entry of a created row, from its values as validated: they are typed
+    and exact (decimals at their scale), so the stored row holds them as given (what
+    ``create`` records from the stored row)."""
+    at = created.values["createdDateTime"]
+    assert isinstance(at, dt.datetime)
+    return ChangeEntry(
+        at=at,
+        company_no=company_no,
+        resource=created.entity.qualified_name,
+        operation="created",
+        key=created.key,
+        changes=_visible(created.values),
+        username=principal.username,
+        context_user=principal.context_user,
+    )
+
+
 async def create_alone(
     driver: Reader,
     tables: Tables,
@@ -194,20 +254,8 @@ async def create_alone(
     (PostgreSQL): one round trip where ``create`` takes five. The company's existence is
     left to the row's foreign key, the key's uniqueness to the primary key."""
     entity, company_no = plan.entity, plan.company_no
-    at = row["createdDateTime"]
-    assert isinstance(at, dt.datetime)
-    entry = ChangeEntry(
-        at=at,
-        company_no=company_no,
-        resource=entity.qualified_name,
-        operation="created",
-        key={name: row[name] for name in entity.key},
-        # As ``create`` records it from the stored row: the values are typed and exact
-        # (decimals at their scale), so the stored row holds them as given.
-        changes=_visible({f.name: row.get(f.name) for f in entity.fields}),
-        username=principal.username,
-        context_user=principal.context_user,
-    )
+    values = {f.name: row.get(f.name) for f in entity.fields}
+    entry = _created_entry(principal, Stored(entity, values, 1), company_no)
     statement, params = insert_logged(tables, entity, company_no, row, change_log, row_of(entry))
     try:
         # Not sent again on a lost connection: it may have committed (503 instead).

@@ -23,6 +23,7 @@ from sqlalchemy import (
     true,
     update,
 )
+from sqlalchemy.dialects import postgresql
 
 from ledgerport.model import Entity, Registry, Scope
 from ledgerport.query.tables import COMPANY_COLUMN, VERSION_COLUMN, Tables
@@ -51,6 +52,7 @@ __all__ = [
     "entity_columns",
     "exists_where",
     "fields_condition",
+    "insert_arrays",
     "insert_logged",
     "insert_row",
     "insert_rows",
@@ -208,6 +210,44 @@ def insert_logged(
 
 _LOG_PREFIX = "log__"
 """Change-log parameters beside the row's columns (snake_case columns never hold ``__``)."""
+
+
+def insert_arrays(
+    tables: Tables, entity: Entity, columns: Sequence[str], log: Table, log_columns: Sequence[str]
+) -> str:
+    """PostgreSQL: rows given as one array per column (``$1`` .. ``$n``, in ``columns``
+    order) and their change-log entries (one array per ``log_columns``, after them), both
+    inserted by one statement; built once per entity and set of columns.
+
+    One array parameter per column, however many rows: the statement and its parameters stay
+    the same size, and nothing is converted per row on the way in. Nothing comes back: the
+    caller knows the rows it sent.
+    """
+    cache: dict[object, str] = tables.metadata.info.setdefault("array_inserts", {})
+    key = (entity.scope, entity.resource, tuple(columns), tuple(log_columns))
+    found = cache.get(key)
+    if found is None:
+        table = tables.of(entity)
+        quote = _PG.identifier_preparer.quote
+        rows = _arrays(table, columns, 1)
+        found = cache[key] = (
+            f"WITH created AS (INSERT INTO {quote(table.name)} "
+            f"({', '.join(map(quote, columns))}) SELECT * FROM unnest({rows}))"
+            f" INSERT INTO {quote(log.name)} ({', '.join(map(quote, log_columns))}) "
+            f"SELECT * FROM unnest({_arrays(log, log_columns, len(columns) + 1)})"
+        )
+    return found
+
+
+_PG = postgresql.dialect()  # type: ignore[no-untyped-call]
+
+
+def _arrays(table: Table, columns: Sequence[str], first: int) -> str:
+    """``$1::INTEGER[], $2::VARCHAR(80)[], ...``: one typed array parameter per column."""
+    return ", ".join(
+        f"${first + i}::{table.c[name].type.compile(dialect=_PG)}[]"
+        for i, name in enumerate(columns)
+    )
 
 
 def _insert(tables: Tables, entity: Entity, *, many: bool) -> Insert:

@@ -67,3 +67,21 @@ def test_a_rolled_back_change_leaves_no_outbox_row_and_no_event(hooks: HookLive)
         asyncio.run(asyncio.sleep(0.5))
         assert len(hooks.receiver.requests(path)) == 1
     assert b"Committed" in got[0].body
+
+
+def test_a_run_of_creates_in_a_batch_emits_an_event_per_row(hooks: HookLive) -> None:
+    """Rows inserted together (one statement, one change-log insert) each get their event."""
+    path = hooks.path()
+    names = [f"Bulk event {i}" for i in range(5)]
+    requests = [
+        {"id": str(i), "method": "POST", "url": "9999/associates", "body": {"name": name}}
+        for i, name in enumerate(names)
+    ]
+    with subscribed(hooks, path), hooks.client() as client:
+        answer = client.post("/api/$batch", json={"requests": requests})
+        assert answer.status_code == 200, answer.text
+        assert {r["status"] for r in answer.json()["responses"]} == {201}
+        got = hooks.receiver.wait_for(path, len(names))
+    bodies = b"".join(request.body for request in got)
+    for name in names:
+        assert name.encode() in bodies
