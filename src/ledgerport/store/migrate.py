@@ -11,10 +11,6 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.operations import Operations
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, Connection, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -44,6 +40,10 @@ async def migrate(db: Database, tables: Tables) -> list[str]:
 
 
 def _upgrade_system(conn: Connection) -> None:
+    # Alembic is imported where it is used: serving processes never load it (10 MB each).
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
     config.attributes["connection"] = conn
@@ -51,6 +51,9 @@ def _upgrade_system(conn: Connection) -> None:
 
 
 def _sync_model(conn: Connection, tables: Tables) -> list[str]:
+    from alembic.operations import Operations
+    from alembic.runtime.migration import MigrationContext
+
     inspector = inspect(conn)
     existing = set(inspector.get_table_names())
     changes: list[str] = []
