@@ -51,7 +51,8 @@ class _Section(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
 
 class DatabaseSettings(_Section, frozen=True):
     url: str = "sqlite:///ledgerport.db"
-    pool_size: Annotated[int, Meta(ge=1, le=500)] = 10
+    pool_size: Annotated[int, Meta(ge=1, le=500)] | None = None
+    """Connections per process; by default 10 on PostgreSQL and 2 on SQLite."""
 
 
 class ServerSettings(_Section, frozen=True):
