@@ -71,9 +71,10 @@ async def load(url: str) -> None:
         for company, count in COMPANIES.items():
             await _company(database, tables, company, count, stamps, rng)
         async with database.engine.connect() as conn:
-            # Fresh statistics, as autovacuum would give a long-running database.
+            # Fresh statistics and visibility maps, as autovacuum would give a long-running
+            # database (else autovacuum works through the new rows during the first scenarios).
             await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.exec_driver_sql("ANALYZE")
+            await conn.exec_driver_sql("ANALYZE" if database.is_sqlite else "VACUUM (ANALYZE)")
     finally:
         await database.dispose()
 
