@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import base64
 import secrets
+from typing import TYPE_CHECKING
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
 
 __all__ = ["SecretBox", "new_signing_secret"]
 
@@ -29,15 +29,23 @@ class SecretBox:
     """Seal and open secrets (Fernet: AES-128-CBC + HMAC-SHA256, with a timestamp)."""
 
     def __init__(self, key_material: str) -> None:
+        # cryptography is imported when a box is first made (webhook management, the
+        # dispatcher): an API process that serves only data does not load it (8 MB).
+        from cryptography.fernet import Fernet
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
         derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(
             key_material.encode()
         )
-        self._fernet = Fernet(base64.urlsafe_b64encode(derived))
+        self._fernet: Fernet = Fernet(base64.urlsafe_b64encode(derived))
 
     def seal(self, secret: str) -> str:
         return self._fernet.encrypt(secret.encode()).decode()
 
     def open(self, sealed: str) -> str:
+        from cryptography.fernet import InvalidToken
+
         try:
             return self._fernet.decrypt(sealed.encode()).decode()
         except InvalidToken:
