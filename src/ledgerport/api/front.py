@@ -2,8 +2,8 @@
 
 Most traffic is company data (``/api/{companyNo}/...``). Starlette's middleware and router
 cost about a sixth of such a request (measured on R3), so the front recognises them with the
-data route's own pattern and calls the handler itself, with the same error handlers as
-Starlette would. A path that a route listed before the data route also matches (the audit
+data route's own pattern and calls the handler itself, answering errors with the app's own
+exception handlers. A path that a route listed before the data route also matches (the audit
 log, custom actions) goes through Starlette's router as before, so routing answers stay as
 ``create_app`` lists them.
 """
@@ -14,14 +14,10 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
-
-from ledgerport.api.problem import handle_error, handle_http_exception, handle_unexpected
-from ledgerport.errors import LedgerportError
 
 __all__ = ["Front"]
 
@@ -41,6 +37,7 @@ class Front:
         self._pattern = route.path_regex
         self._methods = frozenset(route.methods or ())
         self._endpoint: Handler = route.endpoint
+        self._handlers = app.exception_handlers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in self._methods:
@@ -55,12 +52,13 @@ class Front:
         request = Request(scope, receive)
         try:
             response = await self._endpoint(request)
-        except LedgerportError as exc:
-            response = await handle_error(request, exc)
-        except HTTPException as exc:
-            response = await handle_http_exception(request, exc)
         except Exception as exc:
-            response = await handle_unexpected(request, exc)
+            # The handler Starlette would choose: the first class of the error's MRO that
+            # has one (the app registers one for Exception itself).
+            handler = next(
+                self._handlers[kind] for kind in type(exc).__mro__ if kind in self._handlers
+            )
+            response = await handler(request, exc)
         await response(scope, receive, send)
 
 
