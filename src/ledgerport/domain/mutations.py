@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
-
-from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeEngine
 
 from ledgerport.auth.principal import Principal
 from ledgerport.domain import derivations, documents
@@ -38,7 +34,6 @@ from ledgerport.plan.plan import ChildRows, Create, Delete, Update, Values
 from ledgerport.query.statements import (
     company_exists,
     delete_rows,
-    insert_arrays,
     insert_logged,
     insert_row,
     insert_rows,
@@ -49,9 +44,10 @@ from ledgerport.query.statements import (
     update_row,
 )
 from ledgerport.query.tables import Tables
+from ledgerport.store.bulk import insert_logged_rows
 from ledgerport.store.changelog import ChangeEntry, row_of
 from ledgerport.store.integrity import INTEGRITY_ERRORS, Violation, classify
-from ledgerport.store.reads import Reader, execute_in
+from ledgerport.store.reads import Reader
 from ledgerport.store.rows import stored
 from ledgerport.store.system import change_log
 
@@ -194,35 +190,23 @@ async def _insert_arrays(
     ctx: WorkContext, entity: Entity, company_no: int | None, rows: list[dict[str, object]]
 ) -> list[Stored]:
     """PostgreSQL: the rows and their change-log entries in one statement per set of fields,
-    values passed as one array per column (``insert_arrays``). The rows are answered as
+    values passed as one array per column (``store.bulk``). The rows are answered as
     sent: their values are typed and exact, so the stored rows hold them as given (a test
     compares the answers with reads of the rows)."""
     shapes: dict[frozenset[str], list[dict[str, object]]] = {}
     for row in rows:
         shapes.setdefault(frozenset(row), []).append(row)
-    dialect = ctx.conn.dialect
-    table = ctx.tables.of(entity)
-    log = change_log.c
     empty = dict.fromkeys(f.name for f in entity.fields)
     created = [Stored(entity, {**empty, **row}, 1) for row in rows]
     by_row = {id(row): c for row, c in zip(rows, created, strict=True)}
     for group in shapes.values():
         _, params = insert_rows(ctx.tables, entity, company_no, group)
         entries = [row_of(_created_entry(ctx.principal, by_row[id(r)], company_no)) for r in group]
-        columns, log_columns = list(params[0]), list(entries[0])
-        args = [_array(table.c[c].type, dialect, [p[c] for p in params]) for c in columns]
-        args += [_array(log[c].type, dialect, [e[c] for e in entries]) for c in log_columns]
-        statement = insert_arrays(ctx.tables, entity, columns, change_log, log_columns)
         try:
-            await execute_in(ctx.conn, statement, args)
+            await insert_logged_rows(ctx.conn, ctx.tables, entity, params, entries)
         except INTEGRITY_ERRORS as exc:
             raise _write_conflict(exc, entity, group[0], company_no) from exc
     return created
-
-
-def _array(type_: TypeEngine[Any], dialect: Dialect, values: list[object]) -> list[object]:
-    process = type_.bind_processor(dialect)
-    return values if process is None else [process(v) for v in values]
 
 
 def _created_entry(principal: Principal, created: Stored, company_no: int | None) -> ChangeEntry:

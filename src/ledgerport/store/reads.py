@@ -27,7 +27,7 @@ from ledgerport.errors import DatabaseBusy
 from ledgerport.query.statements import KEPT
 from ledgerport.store.slots import Slots
 
-__all__ = ["ConnectionReader", "DriverReader", "Reader", "execute_in"]
+__all__ = ["ConnectionReader", "DriverReader", "Reader"]
 
 Rows = Sequence[Sequence[Any]]
 
@@ -233,15 +233,3 @@ class DriverReader:
         if len(self._shapes) > self._limit:
             self._shapes.popitem(last=False)
         return shape
-
-
-async def execute_in(conn: AsyncConnection, sql: str, args: Sequence[object]) -> str:
-    """PostgreSQL: ``sql`` straight on the driver connection under ``conn``, inside the
-    transaction ``conn`` has open (a statement SQLAlchemy would only slow down); its status."""
-    raw = await conn.get_raw_connection()
-    driver = raw.driver_connection
-    assert driver is not None
-    if not driver.is_in_transaction():
-        raise RuntimeError("execute_in needs the connection's transaction to be open")
-    status: str = await driver.execute(sql, *args)
-    return status
