@@ -31,7 +31,6 @@ from ledgerport.auth.users import configured_users_in_database
 from ledgerport.config import ConfigError, Settings, load_settings
 from ledgerport.domain.extensions import load_registry, watch_registry
 from ledgerport.errors import LedgerportError
-from ledgerport.events.worker import running_dispatcher
 from ledgerport.services import Services
 from ledgerport.store.database import Database
 from ledgerport.store.migrate import SECRET_KEY, read_meta
@@ -105,6 +104,10 @@ def create_app(
         in_process = services.database.is_sqlite if dispatch is None else dispatch
         try:
             if in_process:
+                # Imported here: a process that does not deliver webhooks does not load the
+                # HTTP client (httpx, and the rich and click its command line pulls in).
+                from ledgerport.events.worker import running_dispatcher
+
                 async with running_dispatcher(
                     services.database,
                     lambda: services.settings,

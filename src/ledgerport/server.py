@@ -1,11 +1,18 @@
-"""Run the app under uvicorn: TLS unless told otherwise, one or several worker processes."""
+"""Run the app under uvicorn: TLS unless told otherwise, one or several worker processes.
+
+``ledgerport serve`` checks the settings and the database, makes the certificate if needed,
+then replaces itself (same process id) with ``python -m ledgerport.server``: the serving
+process does not carry the command line's libraries (typer, pydantic, rich, click's help:
+about 13 MB), and neither do the worker processes uvicorn spawns from it.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import msgspec
 import uvicorn
@@ -14,9 +21,11 @@ from ledgerport.app import CONFIG_ENV, SETTINGS_FALLBACK_ENV, create_app
 from ledgerport.config import Settings
 from ledgerport.tls import ensure_self_signed
 
-__all__ = ["ServeOptions", "serve", "tls_files", "uvicorn_options"]
+__all__ = ["ServeOptions", "main", "serve", "tls_files", "uvicorn_options"]
 
 TLS_DIR = "ledgerport-tls"
+LAUNCH_ENV = "LEDGERPORT_SERVE_OPTIONS"
+"""How ``serve`` hands its options to the process it becomes."""
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,8 @@ class ServeOptions:
     workers: int = 1
     insecure_http: bool = False
     config_path: Path | None = None
+    tls: tuple[Path, Path] | None = None
+    """Certificate and key; None: the configured or self-signed ones, found when serving."""
 
 
 def tls_files(settings: Settings) -> tuple[Path, Path]:
@@ -40,7 +51,7 @@ def uvicorn_options(settings: Settings, options: ServeOptions) -> dict[str, Any]
     """Keyword arguments of ``uvicorn.run`` for these settings and options."""
     tls: dict[str, str] = {}
     if not options.insecure_http:
-        cert, key = tls_files(settings)
+        cert, key = options.tls or tls_files(settings)
         tls = {"ssl_certfile": str(cert), "ssl_keyfile": str(key)}
     proxies = list(settings.server.trusted_proxies)
     common: dict[str, Any] = {
@@ -51,6 +62,8 @@ def uvicorn_options(settings: Settings, options: ServeOptions) -> dict[str, Any]
         "server_header": False,
         "log_level": "info",
         "access_log": settings.server.access_log,
+        # The API has no WebSocket endpoint: uvicorn need not load a WebSocket library.
+        "ws": "none",
         **tls,
     }
     if options.workers > 1:
@@ -66,5 +79,40 @@ def uvicorn_options(settings: Settings, options: ServeOptions) -> dict[str, Any]
     return {"app": create_app(settings, options.config_path), **common}
 
 
-def serve(settings: Settings, options: ServeOptions) -> None:
+def serve(settings: Settings, options: ServeOptions) -> NoReturn:
+    """Become the serving process: ``python -m ledgerport.server`` with these settings.
+
+    The settings travel as the JSON the worker processes already start from (the process's
+    own environment, readable only by its user), so the server runs exactly what was checked.
+    """
+    if not options.insecure_http and options.tls is None:
+        options = replace(options, tls=tls_files(settings))
+    os.environ[LAUNCH_ENV] = msgspec.json.encode(options, enc_hook=str).decode()
+    os.environ[SETTINGS_FALLBACK_ENV] = msgspec.json.encode(settings).decode()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # -P: the working directory is not put on sys.path, so nothing there shadows ledgerport.
+    os.execv(sys.executable, [sys.executable, "-P", "-m", "ledgerport.server"])  # noqa: S606
+
+
+def main() -> None:
+    """Entry point of ``python -m ledgerport.server`` (started by ``serve``)."""
+    launch = os.environ.pop(LAUNCH_ENV, None)
+    if launch is None:
+        sys.exit("ledgerport.server is started by `ledgerport serve`")
+    options = msgspec.json.decode(launch, type=ServeOptions, dec_hook=_path)
+    settings = msgspec.json.decode(os.environ[SETTINGS_FALLBACK_ENV], type=Settings)
+    if options.workers == 1:
+        # Only worker processes read it (to survive a broken file at SIGHUP).
+        del os.environ[SETTINGS_FALLBACK_ENV]
     uvicorn.run(**uvicorn_options(settings, options))
+
+
+def _path(kind: type, value: object) -> Path:
+    if kind is Path and isinstance(value, str):
+        return Path(value)
+    raise NotImplementedError
+
+
+if __name__ == "__main__":
+    main()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from ledgerport.config import load_settings
@@ -24,3 +26,23 @@ def test_tls_is_the_default_with_a_self_signed_certificate(tmp_path: Path) -> No
     served = options_for(tmp_path, "")
     assert Path(str(served["ssl_certfile"])).read_text().startswith("-----BEGIN CERTIFICATE")
     assert "ssl_certfile" not in options_for(tmp_path, "", insecure=True)
+
+
+def test_the_serving_module_loads_no_command_line_or_http_client_library() -> None:
+    """What ``ledgerport serve`` becomes imports neither typer, pydantic, rich nor httpx."""
+    heavy = ("typer", "pydantic", "rich", "httpx", "alembic", "cryptography")
+    code = (
+        f"import sys, ledgerport.server; print(' '.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert found == []
+
+
+def test_the_serving_module_refuses_to_start_without_serve() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ledgerport.server"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
+    assert "ledgerport serve" in result.stderr

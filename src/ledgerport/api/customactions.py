@@ -17,8 +17,9 @@ from ledgerport.auth.policy import authorize
 from ledgerport.auth.principal import Principal
 from ledgerport.codec import decode, encode
 from ledgerport.errors import BadPath, Forbidden
-from ledgerport.events.custom import CustomAction, CustomActions, call_action, custom_action_input
-from ledgerport.events.dispatcher import policy_of, secret_box
+from ledgerport.events.custom import CustomAction, CustomActions, custom_action_input
+from ledgerport.events.sealing import secret_box
+from ledgerport.events.targets import policy_of
 from ledgerport.model import Scope
 from ledgerport.pipeline import run
 from ledgerport.request.intent import Method, ResourceRequest
@@ -111,6 +112,10 @@ async def fire(request: Request) -> Response:
         "user": {"username": principal.username, "contextUser": principal.context_user},
         "timestamp": services.clock(),
     }
+    # Loads the HTTP client (httpx) at the first call: a server without custom actions
+    # never needs it.
+    from ledgerport.events.custom_call import call_action
+
     reply = await call_action(
         action,
         box,

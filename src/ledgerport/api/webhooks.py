@@ -17,9 +17,10 @@ from ledgerport.api.resources import read_body
 from ledgerport.auth.principal import Principal
 from ledgerport.codec import encode
 from ledgerport.errors import BadPath, BadQueryOption, FieldError, Forbidden, ValidationFailed
-from ledgerport.events.dispatcher import policy_of, secret_box
 from ledgerport.events.manage import Delivery, Webhooks
+from ledgerport.events.sealing import secret_box
 from ledgerport.events.subscriptions import Subscription
+from ledgerport.events.targets import policy_of
 from ledgerport.events.validate import subscription_input
 from ledgerport.request.parse import parse_body
 from ledgerport.services import Services

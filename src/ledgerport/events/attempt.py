@@ -16,8 +16,9 @@ from collections.abc import Sequence
 import httpx
 
 from ledgerport.events.claims import Claimed, Outcome
-from ledgerport.events.guard import UnsafeTarget, read_limited
+from ledgerport.events.guard import read_limited
 from ledgerport.events.signing import signed_headers
+from ledgerport.events.targets import UnsafeTarget
 
 __all__ = ["attempt", "next_delay", "retry_after_seconds"]
 

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import httpx
-import msgspec
 from sqlalchemy import Row, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -25,33 +22,22 @@ from ledgerport.errors import (
     FieldError,
     NotFound,
     UnknownAction,
-    UpstreamFailed,
     ValidationFailed,
 )
-from ledgerport.events.guard import (
-    AddressPolicy,
-    UnsafeTarget,
-    guarded_client,
-    read_limited,
-    url_error,
-)
 from ledgerport.events.sealing import SecretBox, new_signing_secret
-from ledgerport.events.signing import signed_headers
+from ledgerport.events.targets import AddressPolicy, url_error
 from ledgerport.store.database import Database
 from ledgerport.store.webhook_tables import custom_actions as actions
 
 __all__ = [
-    "ActionReply",
     "CustomAction",
     "CustomActions",
     "NewCustomAction",
-    "call_action",
     "custom_action_input",
 ]
 
 _NAME = re.compile(r"[a-z][a-zA-Z0-9_-]{0,63}")
 _FIELDS = {"name", "label", "resource", "url", "companies"}
-MAX_MESSAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -74,15 +60,6 @@ class CustomAction:
     secret: str
     """Sealed."""
     created_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class ActionReply:
-    """The service's answer as the user sees it."""
-
-    status: int
-    message: str | None
-    result: object
 
 
 def custom_action_input(
@@ -201,43 +178,3 @@ async def _found(conn: AsyncConnection, action_id: int) -> CustomAction:
     if row is None:
         raise NotFound(f"There is no custom action {action_id}.")
     return _action(row)
-
-
-async def call_action(
-    action: CustomAction,
-    box: SecretBox,
-    call: Mapping[str, object],
-    policy: AddressPolicy,
-    timeout_seconds: float,
-    now: dt.datetime,
-    transport: httpx.AsyncBaseTransport | None = None,
-) -> ActionReply:
-    """POST the signed ``call`` to the action's service; 5xx, timeouts and refusals → 502."""
-    body = encode(dict(call))
-    headers = signed_headers([box.open(action.secret)], f"msg_{uuid.uuid4().hex}", now, body)
-    try:
-        async with (
-            guarded_client(policy, timeout_seconds, transport) as client,
-            client.stream("POST", action.url, content=body, headers=headers) as answer,
-        ):
-            raw = await read_limited(answer)
-            status = answer.status_code
-    except UnsafeTarget as exc:
-        raise UpstreamFailed(f"The custom action's URL is refused: {exc}") from None
-    except httpx.TimeoutException:
-        raise UpstreamFailed(
-            f"The custom action's service did not answer within {timeout_seconds:g} seconds."
-        ) from None
-    except httpx.HTTPError as exc:
-        raise UpstreamFailed(f"The custom action's service cannot be reached: {exc}") from None
-    if status >= 500 or status < 200 or 300 <= status < 400:
-        raise UpstreamFailed(f"The custom action's service answered {status}.")
-    result: object = None
-    message: str | None = None
-    try:
-        result = msgspec.json.decode(raw) if raw.strip() else None
-    except msgspec.DecodeError:
-        message = raw.decode("utf-8", "replace")[:MAX_MESSAGE]
-    if isinstance(result, dict) and isinstance(result.get("message"), str):
-        message = result["message"][:MAX_MESSAGE]
-    return ActionReply(status, message, result)

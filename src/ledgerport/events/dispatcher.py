@@ -31,15 +31,16 @@ from ledgerport.events.claims import (
     record,
     release,
 )
-from ledgerport.events.guard import AddressPolicy, guarded_client
+from ledgerport.events.guard import guarded_client
 from ledgerport.events.outbox import fan_out
 from ledgerport.events.sealing import SecretBox
 from ledgerport.events.subscriptions import Subscription
+from ledgerport.events.targets import policy_of
 from ledgerport.model import Registry
 from ledgerport.query.tables import Tables
 from ledgerport.store.database import Database
 
-__all__ = ["Dispatcher", "policy_of", "secret_box"]
+__all__ = ["Dispatcher"]
 
 log = logging.getLogger("ledgerport.webhooks")
 
@@ -52,15 +53,6 @@ COALESCE_SECONDS = 0.01
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def policy_of(settings: Settings) -> AddressPolicy:
-    hooks = settings.webhooks
-    return AddressPolicy(allow_private=hooks.allow_private_urls, allow_http=hooks.allow_http)
-
-
-def secret_box(settings: Settings, secret_key: str) -> SecretBox:
-    return SecretBox(settings.webhooks.encryption_key or secret_key)
 
 
 @dataclass

@@ -12,10 +12,12 @@ import base64
 import secrets
 from typing import TYPE_CHECKING
 
+from ledgerport.config import Settings
+
 if TYPE_CHECKING:
     from cryptography.fernet import Fernet
 
-__all__ = ["SecretBox", "new_signing_secret"]
+__all__ = ["SecretBox", "new_signing_secret", "secret_box"]
 
 _INFO = b"ledgerport webhook secrets v1"
 
@@ -52,3 +54,8 @@ class SecretBox:
             raise ValueError(
                 "a webhook secret cannot be decrypted: was webhooks.encryption_key changed?"
             ) from None
+
+
+def secret_box(settings: Settings, secret_key: str) -> SecretBox:
+    """The box for this deployment: ``webhooks.encryption_key`` if set, else the database's key."""
+    return SecretBox(settings.webhooks.encryption_key or secret_key)

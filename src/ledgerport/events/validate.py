@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from ledgerport.auth.principal import Principal
 from ledgerport.errors import CompanyForbidden, FieldError, ValidationFailed
-from ledgerport.events.guard import AddressPolicy, url_error
 from ledgerport.events.names import pattern_error
 from ledgerport.events.subscriptions import NewSubscription, Subscription
+from ledgerport.events.targets import AddressPolicy, url_error
 
 __all__ = ["subscription_input"]
 

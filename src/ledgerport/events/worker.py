@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from ledgerport.config import Settings
-from ledgerport.events.dispatcher import Dispatcher, secret_box
+from ledgerport.events.dispatcher import Dispatcher
+from ledgerport.events.sealing import secret_box
 from ledgerport.events.wake import listen_forever, wake_after_writes
 from ledgerport.model import Registry
 from ledgerport.query.tables import Tables

@@ -8,7 +8,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from ledgerport.events.guard import AddressPolicy, UnsafeTarget, guarded_client, url_error
+from ledgerport.events.guard import guarded_client
+from ledgerport.events.targets import AddressPolicy, UnsafeTarget, url_error
 
 STRICT = AddressPolicy()
 
