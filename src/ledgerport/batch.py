@@ -157,48 +157,62 @@ async def run_batch(
                 _keep(state, answer)
             continue
         singles: list[BatchItem] = []
-        while (
-            position < len(runs)
-            and runs[position][0].atomicity_group is None
-            and len(singles) < COMMIT_EVERY
-        ):
+        while position < len(runs) and runs[position][0].atomicity_group is None:
             singles.append(runs[position][0])
             position += 1
-        await _run_singles(singles, batch, principal, services, base_url, state, parts)
+        done = alone_until = 0
+        while done < len(singles) and not (state.failed and not batch.continue_on_error):
+            done, alone_until = await _run_singles(
+                singles, done, alone_until, batch, principal, services, base_url, state, parts
+            )
     return list(state.answers.values())
 
 
 _SAVEPOINT = "ledgerport_batch_request"
 COMMIT_EVERY = 100
-"""Requests outside atomicity groups share a transaction this long, each in a savepoint."""
+"""Requests outside atomicity groups share a transaction of at most this many savepoints:
+one per request, or one for a run of creates that goes in as one statement. (PostgreSQL keeps
+64 subtransactions per transaction in shared memory; past that, others' snapshots get slower,
+so a transaction does not collect savepoints without end.)"""
 
 
 async def _run_singles(
     items: list[BatchItem],
+    position: int,
+    alone_until: int,
     batch: BatchRequest,
     principal: Principal,
     services: Services,
     base_url: str,
     state: _State,
     parts: Parts | None,
-) -> None:
-    """Requests that each succeed or fail alone: a savepoint each, one commit for all.
+) -> tuple[int, int]:
+    """Requests that each succeed or fail alone, from ``items[position]`` on, in one
+    transaction of up to ``COMMIT_EVERY`` savepoints: where the next transaction starts, and
+    up to where requests go one by one (those of a run that failed as a whole).
 
     A failed request rolls back to its savepoint and leaves the others; the commit at the end
     saves one round trip and one disk flush per request. Should the commit itself fail, every
-    request of the run that had succeeded answers that error instead.
+    request of the transaction that had succeeded answers that error instead.
     """
     done: list[str] = []
+    start = position
     try:
         async with services.database.write() as conn:
-            position = alone_until = 0
-            while position < len(items) and not (state.failed and not batch.continue_on_error):
+            savepoints = 0
+            while (
+                position < len(items)
+                and savepoints < COMMIT_EVERY
+                and not (state.failed and not batch.continue_on_error)
+            ):
+                savepoints += 1
                 answers: list[BatchAnswer] | None = []
                 if position >= alone_until:
                     run = _creates_run(items[position:], principal, services, base_url, state)
                     answers = await _run_creates(run, conn, principal, services, base_url, parts)
                     if answers is None:  # the run failed as a whole: its requests one by one
                         alone_until = position + len(run)
+                        savepoints += 1
                 if not answers:
                     item = items[position]
                     answers = [
@@ -212,10 +226,14 @@ async def _run_singles(
     except IdempotencyKeyReused:
         raise
     except LedgerportError as error:
+        if position == start:  # the transaction did not begin: its first request answers
+            done.append(items[position].id)
+            position += 1
         for request_id in done:
             failed = _error_answer(_item(batch, request_id), error)
             state.answers[request_id] = failed
             state.failed = True
+    return position, alone_until
 
 
 def _item(batch: BatchRequest, request_id: str) -> BatchItem:

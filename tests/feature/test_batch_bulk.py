@@ -31,6 +31,15 @@ def stored_customers(client: httpx.Client, *numbers: object) -> list[dict[str, A
     return rows
 
 
+def counted_customers(client: httpx.Client, numbers: list[int]) -> int:
+    shown = ",".join(str(n) for n in numbers)
+    answer = client.get(f"/api/9999/associates?$filter=customerNo in ({shown})&$count=true")
+    assert answer.status_code == 200, answer.text
+    count = answer.json()["@odata.count"]
+    assert isinstance(count, int)
+    return count
+
+
 def test_a_run_of_creates_answers_as_single_creates_do(
     live: Live, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -152,3 +161,48 @@ def test_a_run_of_creates_in_another_company_is_refused_request_by_request(live:
         found = admin.get(f"/api/1000/associates?$filter=customerNo in ({shown})")
         assert found.status_code == 200
         assert found.json()["value"] == []
+
+
+def test_a_run_longer_than_a_transactions_savepoints_goes_in_as_one(
+    live: Live, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A run of creates is one savepoint, however long: 250 creates are one statement in one
+    transaction (PostgreSQL shows it in the change log's transaction ids), and 150 requests
+    that go one by one after it still all answer, over more than one transaction."""
+    caplog.set_level(logging.DEBUG, logger="ledgerport")
+    numbers = [unique_no() for _ in range(250)]
+    creates = [
+        create(f"c{i}", {"name": f"Long {i}", "customerNo": n}) for i, n in enumerate(numbers)
+    ]
+    reads = [{"id": f"r{i}", "method": "GET", "url": f"$c{i}"} for i in range(150)]
+    before = last_seq(live)
+    with live.client() as client:
+        got = responses(batch(client, creates + reads))
+        assert {got[f"c{i}"]["status"] for i in range(250)} == {201}
+        assert [got[f"r{i}"]["status"] for i in range(150)] == [200] * 150
+        assert [got[f"r{i}"]["body"]["customerNo"] for i in range(150)] == numbers[:150]
+        assert counted_customers(client, numbers) == 250
+    assert "fell back" not in caplog.text
+    logged = [r for r in log_rows(live, before) if r["resource"] == "associates"]
+    assert len(logged) == 250
+    if live.backend == "postgresql":
+        assert len({r["txid"] for r in logged}) == 1
+
+
+def test_a_long_run_that_fails_goes_one_by_one_across_transactions(
+    live: Live, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A clash in a run of 180 creates: the run falls back once (not again in the next
+    transaction), the clash alone fails, every other request is created."""
+    caplog.set_level(logging.DEBUG, logger="ledgerport")
+    numbers = [unique_no() for _ in range(180)]
+    numbers[150] = numbers[20]
+    requests = [
+        create(str(i), {"name": f"Row {i}", "customerNo": n}) for i, n in enumerate(numbers)
+    ]
+    with live.client() as client:
+        got = responses(batch(client, requests, Prefer="odata.continue-on-error"))
+        statuses = [got[str(i)]["status"] for i in range(180)]
+        assert statuses == [201] * 150 + [409] + [201] * 29
+        assert counted_customers(client, numbers) == 179
+    assert caplog.text.count("fell back") == 1
