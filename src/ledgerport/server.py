@@ -1,7 +1,7 @@
 """Run the app under uvicorn: TLS unless told otherwise, one or several worker processes.
 
 ``ledgerport serve`` checks the settings and the database, makes the certificate if needed,
-then replaces itself (same process id) with ``python -m ledgerport.server``: the serving
+then replaces itself (same process id) with a Python running ``main`` here: the serving
 process does not carry the command line's libraries (typer, pydantic, rich, click's help:
 about 13 MB), and neither do the worker processes uvicorn spawns from it.
 """
@@ -24,6 +24,7 @@ from ledgerport.tls import ensure_self_signed
 __all__ = ["ServeOptions", "main", "serve", "tls_files", "uvicorn_options"]
 
 TLS_DIR = "ledgerport-tls"
+SERVE_CODE = "from ledgerport.server import main; main()"
 LAUNCH_ENV = "LEDGERPORT_SERVE_OPTIONS"
 """How ``serve`` hands its options to the process it becomes."""
 
@@ -80,7 +81,7 @@ def uvicorn_options(settings: Settings, options: ServeOptions) -> dict[str, Any]
 
 
 def serve(settings: Settings, options: ServeOptions) -> NoReturn:
-    """Become the serving process: ``python -m ledgerport.server`` with these settings.
+    """Become the serving process: a new Python running ``main`` with these settings.
 
     The settings travel as the JSON the worker processes already start from (the process's
     own environment, readable only by its user), so the server runs exactly what was checked.
@@ -92,11 +93,13 @@ def serve(settings: Settings, options: ServeOptions) -> NoReturn:
     sys.stdout.flush()
     sys.stderr.flush()
     # -P: the working directory is not put on sys.path, so nothing there shadows ledgerport.
-    os.execv(sys.executable, [sys.executable, "-P", "-m", "ledgerport.server"])  # noqa: S606
+    # -c rather than -m: the classes stay ledgerport.server's (msgspec resolves their
+    # annotations there), and spawned workers have no main module to import again.
+    os.execv(sys.executable, [sys.executable, "-P", "-c", SERVE_CODE])  # noqa: S606
 
 
 def main() -> None:
-    """Entry point of ``python -m ledgerport.server`` (started by ``serve``)."""
+    """The serving process's entry point (``serve`` starts it)."""
     launch = os.environ.pop(LAUNCH_ENV, None)
     if launch is None:
         sys.exit("ledgerport.server is started by `ledgerport serve`")
