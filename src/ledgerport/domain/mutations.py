@@ -467,8 +467,10 @@ def _write_conflict(
     if kind is Violation.UNIQUE:
         taken = [f.name for f in entity.fields if f.unique and values.get(f.name) is not None]
         shown = ", ".join(f"{n} {values.get(n)}" for n in (*entity.key, *taken))
+        title = entity.title.lower()
+        article = "An" if title[:1] in "aeiou" else "A"
         return DuplicateKey(
-            f"A {entity.title.lower()} with {shown} already exists.",
+            f"{article} {title} with {shown} already exists.",
             errors=[FieldError(n, "is already taken") for n in (*entity.key, *taken)],
         )
     if kind in (Violation.FOREIGN_KEY, Violation.COMPANY):
