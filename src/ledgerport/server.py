@@ -95,7 +95,13 @@ def serve(settings: Settings, options: ServeOptions) -> NoReturn:
     # -P: the working directory is not put on sys.path, so nothing there shadows ledgerport.
     # -c rather than -m: the classes stay ledgerport.server's (msgspec resolves their
     # annotations there), and spawned workers have no main module to import again.
-    os.execv(sys.executable, [sys.executable, "-P", "-c", SERVE_CODE])  # noqa: S606
+    try:
+        os.execv(sys.executable, [sys.executable, "-P", "-c", SERVE_CODE])  # noqa: S606
+    except OSError as exc:  # E2BIG: settings too large for an environment variable
+        print(f"serving from this process ({exc})", file=sys.stderr, flush=True)
+        del os.environ[LAUNCH_ENV]
+        uvicorn.run(**uvicorn_options(settings, options))
+        sys.exit(0)
 
 
 def main() -> None:

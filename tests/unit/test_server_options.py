@@ -5,7 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from ledgerport import server
 from ledgerport.config import load_settings
 from ledgerport.server import ServeOptions, uvicorn_options
 
@@ -46,3 +50,27 @@ def test_the_serving_module_refuses_to_start_without_serve() -> None:
     )
     assert result.returncode == 1
     assert "ledgerport serve" in result.stderr
+
+
+def test_serve_falls_back_to_its_own_process_when_it_cannot_exec(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settings too large for the environment (E2BIG): served from the command's process."""
+    config = tmp_path / "ledgerport.toml"
+    config.write_text('[database]\nurl = "sqlite:///x.db"\n')
+    settings = load_settings(config, environ={})
+    ran: list[dict[str, Any]] = []
+
+    def refuse(path: str, args: list[str]) -> None:
+        raise OSError(7, "Argument list too long")
+
+    for name in (server.LAUNCH_ENV, server.SETTINGS_FALLBACK_ENV):
+        monkeypatch.setenv(name, "")  # put back as they were afterwards
+    monkeypatch.setattr(server.os, "execv", refuse)
+    monkeypatch.setattr(server.uvicorn, "run", lambda **options: ran.append(options))
+    monkeypatch.setattr(server, "create_app", lambda *args: "the app")
+    with pytest.raises(SystemExit) as stopped:
+        server.serve(settings, ServeOptions("127.0.0.1", 8443, insecure_http=True))
+    assert stopped.value.code == 0
+    assert [(r["app"], r["port"]) for r in ran] == [("the app", 8443)]
+    assert server.LAUNCH_ENV not in server.os.environ
