@@ -28,7 +28,13 @@ from ledgerport.api.problem import handle_error, handle_http_exception, handle_u
 from ledgerport.api.resources import data_resource
 from ledgerport.api.webhooks import webhook_routes
 from ledgerport.auth.users import configured_users_in_database
-from ledgerport.config import ConfigError, Settings, load_settings
+from ledgerport.config import (
+    CONFIG_ENV,
+    SETTINGS_FALLBACK_ENV,
+    ConfigError,
+    Settings,
+    load_settings,
+)
 from ledgerport.domain.extensions import load_registry, watch_registry
 from ledgerport.errors import LedgerportError
 from ledgerport.services import Services
@@ -36,8 +42,6 @@ from ledgerport.store.database import Database
 from ledgerport.store.migrate import SECRET_KEY, read_meta
 
 __all__ = [
-    "CONFIG_ENV",
-    "SETTINGS_FALLBACK_ENV",
     "NotInitialised",
     "build_services",
     "create_app",
@@ -47,10 +51,6 @@ __all__ = [
 log = logging.getLogger("ledgerport")
 
 DATA_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-CONFIG_ENV = "LEDGERPORT_CONFIG_FILE"
-"""Set by ``ledgerport serve`` so each worker process reads the same file."""
-SETTINGS_FALLBACK_ENV = "LEDGERPORT_STARTED_WITH"
-"""The validated settings ``serve`` started with, for workers restarted onto a broken file."""
 
 
 class NotInitialised(Exception):

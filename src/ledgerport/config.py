@@ -15,9 +15,16 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta, Struct
 
+CONFIG_ENV = "LEDGERPORT_CONFIG_FILE"
+"""Set by ``ledgerport serve`` so each worker process reads the same file."""
+SETTINGS_FALLBACK_ENV = "LEDGERPORT_STARTED_WITH"
+"""The validated settings ``serve`` started with, for workers restarted onto a broken file."""
+
 __all__ = [
     "ALL_SCOPES",
+    "CONFIG_ENV",
     "DEFAULT_SCOPES",
+    "SETTINGS_FALLBACK_ENV",
     "CompanyAccess",
     "ConfigError",
     "DatabaseSettings",

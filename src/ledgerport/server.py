@@ -17,8 +17,7 @@ from typing import Any, NoReturn
 import msgspec
 import uvicorn
 
-from ledgerport.app import CONFIG_ENV, SETTINGS_FALLBACK_ENV, create_app
-from ledgerport.config import Settings
+from ledgerport.config import CONFIG_ENV, SETTINGS_FALLBACK_ENV, Settings
 from ledgerport.tls import ensure_self_signed
 
 __all__ = ["ServeOptions", "main", "serve", "tls_files", "uvicorn_options"]
@@ -77,6 +76,10 @@ def uvicorn_options(settings: Settings, options: ServeOptions) -> dict[str, Any]
             "workers": options.workers,
             **common,
         }
+    # Imported here: with several workers this process only supervises them (the workers
+    # import the app), and need not hold it.
+    from ledgerport.app import create_app
+
     return {"app": create_app(settings, options.config_path), **common}
 
 

@@ -68,7 +68,7 @@ def test_serve_falls_back_to_its_own_process_when_it_cannot_exec(
         monkeypatch.setenv(name, "")  # put back as they were afterwards
     monkeypatch.setattr(server.os, "execv", refuse)
     monkeypatch.setattr(server.uvicorn, "run", lambda **options: ran.append(options))
-    monkeypatch.setattr(server, "create_app", lambda *args: "the app")
+    monkeypatch.setattr("ledgerport.app.create_app", lambda *args: "the app")
     with pytest.raises(SystemExit) as stopped:
         server.serve(settings, ServeOptions("127.0.0.1", 8443, insecure_http=True))
     assert stopped.value.code == 0
