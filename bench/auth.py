@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -23,10 +24,10 @@ USER = "bench"
 PASSWORD = "bench-password-1"  # noqa: S105 - a throwaway user of a throwaway database
 
 
+@dataclass(frozen=True)
 class Client:
-    def __init__(self, client_id: str, secret: str) -> None:
-        self.client_id = client_id
-        self.secret = secret
+    client_id: str
+    secret: str
 
 
 def register_client(ledgerport: Path, config: Path) -> Client:
